@@ -30,6 +30,11 @@ export interface ModelObject {
   uid: string;
   /** `app_label.modelname` in lower case, e.g. `authentik_flows.flow`. */
   model: string;
+  /**
+   * The entry's `model` when it is written as a tag (`!Context`, `!Format`, ...), which only the
+   * server can resolve; `model` is then empty.
+   */
+  modelTag?: TagValue;
   /** The entry's `id`, used by `!KeyOf`. */
   id?: string;
   state: EntryState | TagValue;

@@ -83,6 +83,15 @@ export const PROBLEM_CODES = {
     severity: 'warning',
     summary: '`!Env NAME, default` is read as one variable name.',
   },
+  'env-default-null': {
+    severity: 'warning',
+    summary:
+      '`!Env [NAME, null]` on a field that may not be null fails when the variable is unset.',
+  },
+  'tag-default-unresolved': {
+    severity: 'warning',
+    summary: 'A tag used as the default of `!Env`, `!File` or `!AtIndex` is not resolved.',
+  },
   'find-no-match': {
     severity: 'warning',
     summary: '`!Find` matches no object of the file; offline it cannot be resolved.',

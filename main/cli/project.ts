@@ -1,0 +1,59 @@
+/** Opening project files from the command line. */
+import { existsSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+
+import { isStagecraftError, StagecraftError } from '../../shared/errors.js';
+import { ProjectStore } from '../project/index.js';
+import type { CommandArgs, CommandIo } from './command.js';
+import { stringOption } from './command.js';
+
+/** The file extension of Stagecraft project files. */
+export const PROJECT_EXTENSION = '.stagecraft';
+
+/** Reads `--project`, resolved against the working folder, or raises a usage error. */
+export function projectPath(args: CommandArgs, io: CommandIo): string {
+  const value = stringOption(args, 'project');
+  if (value === undefined || value === '') {
+    throw new StagecraftError('usage', 'missing --project FILE (a .stagecraft project file)');
+  }
+
+  return resolve(io.cwd, value);
+}
+
+/**
+ * Opens an existing project, or raises `project-not-found` with the fix. With `readOnly`, the
+ * file is still opened for writing when it can be, because a read-only SQLite connection leaves
+ * the `-wal` and `-shm` files behind on close; a file that cannot be written opens read-only.
+ */
+export function openProject(path: string, options: { readOnly?: boolean } = {}): ProjectStore {
+  if (!existsSync(path)) {
+    throw new StagecraftError(
+      'project-not-found',
+      `project file ${path} does not exist; create it with \`stagecraft import FILE --project ${basename(path)}\``,
+      { path },
+    );
+  }
+
+  if (options.readOnly !== true) {
+    return ProjectStore.open(path);
+  }
+
+  try {
+    return ProjectStore.open(path);
+  } catch (error) {
+    if (isStagecraftError(error) && error.code === 'project-read-only') {
+      return ProjectStore.open(path, { readOnly: true });
+    }
+    throw error;
+  }
+}
+
+/** Opens a project, creating it first when the file does not exist yet. */
+export function openOrCreateProject(path: string): { store: ProjectStore; created: boolean } {
+  if (existsSync(path)) {
+    return { store: ProjectStore.open(path), created: false };
+  }
+
+  const name = basename(path, extname(path));
+  return { store: ProjectStore.create(path, { name }), created: true };
+}

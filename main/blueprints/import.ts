@@ -51,6 +51,13 @@ function stableJson(value: Value | undefined): string {
 
 /** The identifiers authentik looks an object up by, without `pk` (which differs per server). */
 function lookupKey(object: ModelObject): string | undefined {
+  // Entries without any identifiers (meta models such as metaapplyblueprint) have nothing to be
+  // looked up by, so an object with the same attrs counts as the same one. Without that,
+  // importing a file again would add a second copy of each.
+  if (Object.keys(object.identifiers).length === 0) {
+    return `${object.model}|attrs|${stableJson(object.attrs)}`;
+  }
+
   const identifiers = Object.entries(object.identifiers).filter(([key]) => key !== 'pk');
   if (identifiers.length === 0) {
     return undefined;
@@ -95,6 +102,41 @@ function remapObject(object: ModelObject, uids: Map<string, string>): ModelObjec
     attrs: mapRecord(object.attrs),
     conditions: object.conditions.map((value) => remapRefs(value, uids)),
   };
+}
+
+/**
+ * Maps the uid of each imported object that the project already holds to the project's uid.
+ * Identifiers often reference other entries (a binding's `target` and `stage`), and those
+ * references carry the fresh uids of this import, so an object is looked up only after the uids
+ * inside its identifiers are mapped. The passes repeat until nothing new matches, because a
+ * reference may point at an entry further down the file. `!Find` tags are linked first, as the
+ * project stores them linked.
+ */
+function matchExistingObjects(
+  objects: ModelObject[],
+  byLookup: Map<string, ModelObject>,
+  projectObjects: ModelObject[],
+): Map<string, string> {
+  const uids = new Map<string, string>();
+
+  let matched = true;
+  while (matched) {
+    matched = false;
+    for (const object of objects) {
+      if (uids.has(object.uid)) {
+        continue;
+      }
+
+      const key = lookupKey(linkObjectFinds(remapObject(object, uids), projectObjects));
+      const existing = key === undefined ? undefined : byLookup.get(key);
+      if (existing !== undefined) {
+        uids.set(object.uid, existing.uid);
+        matched = true;
+      }
+    }
+  }
+
+  return uids;
 }
 
 /**
@@ -171,15 +213,7 @@ export function importBlueprints(store: ProjectStore, files: LoadedBlueprint[]):
 
   for (const file of files) {
     const resolved = resolveDocument(file.document, { uid: () => randomUUID() });
-    const uids = new Map<string, string>();
-
-    for (const object of resolved.objects) {
-      const key = lookupKey(object);
-      const existing = key === undefined ? undefined : byLookup.get(key);
-      if (existing !== undefined) {
-        uids.set(object.uid, existing.uid);
-      }
-    }
+    const uids = matchExistingObjects(resolved.objects, byLookup, [...finalObjects.values()]);
 
     for (const imported of resolved.objects) {
       const object = remapObject(imported, uids);
@@ -221,7 +255,12 @@ export function importBlueprints(store: ProjectStore, files: LoadedBlueprint[]):
 
   const names = files.map((file) => basename(file.path));
   const label = names.length === 1 ? `Import ${names[0]}` : `Import ${names.length} files`;
-  store.apply(changes, { label });
+  store.transaction(() => {
+    store.apply(changes, { label });
+    for (const [index, file] of files.entries()) {
+      store.imports.record(file.path, file.sha256, report.files[index]?.entries ?? 0);
+    }
+  });
 
   return report;
 }

@@ -2,6 +2,8 @@
  * Reading blueprint files for import and validation: read, parse and validate every file before
  * anything is written, so that a bad file stops an import with the project untouched.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 import type { Problem, ProblemCode } from '../../shared/blueprint/problems.js';
@@ -13,6 +15,8 @@ import { readBlueprintFile } from '../files/blueprint-file.js';
 /** A blueprint file read and validated. */
 export interface LoadedBlueprint {
   path: string;
+  /** SHA-256 of the file's bytes, recorded in the project's import log. */
+  sha256: string;
   document: BlueprintDocument;
   problems: Problem[];
 }
@@ -45,8 +49,11 @@ export function isFatalProblem(problem: Problem): boolean {
 export async function loadBlueprint(path: string): Promise<LoadedBlueprint> {
   const document = await readBlueprintFile(path);
   const problems = validateDocument(document);
+  const sha256 = createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
-  return { path, document, problems };
+  return { path, sha256, document, problems };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** `stagecraft info --project P`: what a project holds. */
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 
 import type { ModelObject } from '../../shared/model/object.js';
 import { fieldValue, refField } from '../blueprints/references.js';
@@ -64,11 +64,12 @@ export const infoCommand: Command = {
   async run(args, io) {
     const path = projectPath(args, io);
     const store = openProject(path, { readOnly: true });
-    let info, objects, history;
+    let info, objects, history, imports;
     try {
       info = store.info();
       objects = store.listObjects();
       history = store.history();
+      imports = store.imports.list();
     } finally {
       store.close();
     }
@@ -104,6 +105,12 @@ export const infoCommand: Command = {
       ...flows.map(
         (flow) =>
           `  ${flow.slug.padEnd(40)} ${flow.designation.padEnd(18)} ${plural(flow.stageBindings, 'stage')}, ${plural(flow.policyBindings, 'policy binding')}`,
+      ),
+      '',
+      `Imports (${imports.length}):`,
+      ...imports.map(
+        (record) =>
+          `  ${record.importedAt}  ${basename(record.file)}  ${record.entryCount === 1 ? '1 entry' : `${record.entryCount} entries`}`,
       ),
       '',
       'Objects by model:',

@@ -49,9 +49,12 @@ function stableJson(value: Value | undefined): string {
   return JSON.stringify(value);
 }
 
-/** The identifiers authentik looks an object up by, without `pk` (which differs per server). */
+/**
+ * Returns the key an imported object is matched by: the identifiers authentik looks it up by,
+ * without `pk` (which differs per server), or its attrs when it has no identifiers at all.
+ */
 function lookupKey(object: ModelObject): string | undefined {
-  // Entries without any identifiers (meta models such as metaapplyblueprint) have nothing to be
+  // Entries without identifiers (meta models such as metaapplyblueprint) have nothing to be
   // looked up by, so an object with the same attrs counts as the same one. Without that,
   // importing a file again would add a second copy of each.
   if (Object.keys(object.identifiers).length === 0) {
@@ -105,7 +108,7 @@ function remapObject(object: ModelObject, uids: Map<string, string>): ModelObjec
 }
 
 /**
- * Maps the uid of each imported object that the project already holds to the project's uid.
+ * Maps the uid of each imported object that the project already contains to the project's uid.
  * Identifiers often reference other entries (a binding's `target` and `stage`), and those
  * references carry the fresh uids of this import, so an object is looked up only after the uids
  * inside its identifiers are mapped. The passes repeat until nothing new matches, because a

@@ -118,7 +118,8 @@ export const exportCommand: Command = {
       }
     }
     if (out !== undefined) {
-      io.stdout(`Wrote ${relative(io.cwd, out)}: ${result.objectCount} entries.\n`);
+      const entries = result.objectCount === 1 ? '1 entry' : `${result.objectCount} entries`;
+      io.stdout(`Wrote ${relative(io.cwd, out)}: ${entries}.\n`);
     }
     return 0;
   },

@@ -40,12 +40,19 @@ function commandHelp(command: Command): string {
   return `${command.usage}\n`;
 }
 
-function reportError(error: unknown, json: boolean, io: CommandIo): number {
+/**
+ * Prints an error and returns its exit code. `usage` is the help text printed after a usage
+ * error, so that the reader sees the valid form right below the mistake.
+ */
+function reportError(error: unknown, json: boolean, io: CommandIo, usage?: string): number {
   if (isStagecraftError(error)) {
     if (json) {
       io.stdout(JSON.stringify({ ok: false, error: error.toPayload() }, null, 2) + '\n');
     } else {
       io.stderr(`stagecraft: ${error.message}\n`);
+      if (error.code === 'usage' && usage !== undefined) {
+        io.stderr(`\n${usage}`);
+      }
     }
 
     return ERROR_CODES[error.code].exit;
@@ -85,7 +92,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       'usage',
       `unknown command "${name}"; the commands are ${known}`,
     );
-    return reportError(error, json, io);
+    return reportError(error, json, io, helpText());
   }
 
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -111,10 +118,10 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      const usage = new StagecraftError('usage', `${error.message}\n${command.usage}`);
-      return reportError(usage, json, io);
+      const usage = new StagecraftError('usage', error.message);
+      return reportError(usage, json, io, commandHelp(command));
     }
 
-    return reportError(error, json, io);
+    return reportError(error, json, io, commandHelp(command));
   }
 }

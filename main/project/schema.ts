@@ -104,6 +104,12 @@ export function readApplicationId(db: Database.Database): number {
  * file at its old version. The caller has already rejected files newer than this code.
  */
 export function migrate(db: Database.Database): void {
+  // A file already at the current version is left alone: even a no-op write transaction bumps
+  // SQLite's change counter in the header, so reading a project would change its bytes.
+  if (readSchemaVersion(db) === SCHEMA_VERSION) {
+    return;
+  }
+
   const upgrade = db.transaction(() => {
     const from = readSchemaVersion(db);
     for (const migration of MIGRATIONS.slice(from)) {

@@ -77,6 +77,8 @@ export function checkReferences(entries: PreparedEntry[], problems: ProblemColle
     ),
   );
 
+  // Collected once: looking the primary keys up per entry made validation quadratic.
+  const pks = collectPks(entries);
   for (const prepared of entries) {
     const report = entryReporter(prepared.entry, problems);
 
@@ -97,7 +99,7 @@ export function checkReferences(entries: PreparedEntry[], problems: ProblemColle
       });
     }
 
-    checkHardCodedKeys(prepared, entries, report);
+    checkHardCodedKeys(prepared, pks, report);
   }
 }
 
@@ -455,10 +457,9 @@ function uuidsOf(value: Value, path: string): [string, string][] {
 
 function checkHardCodedKeys(
   prepared: PreparedEntry,
-  entries: PreparedEntry[],
+  pks: Map<string, PreparedEntry>,
   report: EntryReport,
 ): void {
-  const pks = collectPks(entries);
   const resolution = prepared.resolution;
 
   for (const section of ['identifiers', 'attrs'] as const) {

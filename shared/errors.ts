@@ -44,6 +44,48 @@ export const ERROR_CODES = {
   'write-failed': { exit: 3, summary: 'The output file could not be written.' },
   // Model
   'model-mismatch': { exit: 70, summary: 'An object was read as a model it is not.' },
+  // Python sandbox
+  'python-unavailable': { exit: 7, summary: 'The Python runtime (Pyodide) could not be loaded.' },
+  'python-pool-closed': { exit: 70, summary: 'The Python pool was closed before the evaluation.' },
+  // Flow simulation: outcomes of `stagecraft simulate` and the inputs it reads
+  'simulation-denied': {
+    exit: 10,
+    summary: 'The simulated flow denied access (a stage, a flow policy or the flow settings).',
+  },
+  'simulation-rejected': {
+    exit: 11,
+    summary: 'A stage rejected the simulated answer and would show its form again.',
+  },
+  'simulation-input-required': {
+    exit: 12,
+    summary: 'A stage needs an answer that the run did not give (see --input).',
+  },
+  'simulation-error': {
+    exit: 13,
+    summary: 'The simulated flow failed with an error, e.g. a policy that never finished.',
+  },
+  'persona-not-found': { exit: 3, summary: 'No persona or directory user with that name.' },
+  'persona-invalid': { exit: 6, summary: 'A stored persona is malformed.' },
+  // App services and their transports (Electron IPC, web mode)
+  'invalid-argument': {
+    exit: 2,
+    summary: 'A service call has an argument of the wrong type or shape.',
+  },
+  'method-not-found': { exit: 2, summary: 'A service call names no known service or method.' },
+  'request-forbidden': {
+    exit: 2,
+    summary: 'A web-mode request has no valid token, or a foreign Host or Origin.',
+  },
+  'no-project-open': { exit: 1, summary: 'The call needs an open project, and none is open.' },
+  'backend-unreachable': {
+    exit: 7,
+    summary: 'The renderer could not reach the Node side (web server stopped, window closing).',
+  },
+  unsupported: { exit: 2, summary: 'The action is not available in this mode of the app.' },
+  'secret-storage-unavailable': {
+    exit: 7,
+    summary: 'No encrypted storage is available, so secrets are not persisted.',
+  },
   // Command line
   usage: { exit: 2, summary: 'The command line is invalid.' },
   internal: { exit: 70, summary: 'Stagecraft failed unexpectedly.' },

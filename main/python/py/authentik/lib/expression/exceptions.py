@@ -1,0 +1,5 @@
+"""``authentik.lib.expression.exceptions``."""
+
+
+class ControlFlowException(Exception):
+    """Raised by an expression to steer its caller; not reported as an expression error."""

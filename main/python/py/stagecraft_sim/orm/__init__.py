@@ -1,0 +1,1 @@
+"""A Django-like model layer over the simulated directory of one evaluation."""

@@ -9,12 +9,19 @@ import type { Command, CommandIo } from './command.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
 const log = createLogger('cli');
 
 /** The commands in the order `stagecraft --help` lists them. */
-export const COMMANDS: Command[] = [importCommand, exportCommand, validateCommand, infoCommand];
+export const COMMANDS: Command[] = [
+  importCommand,
+  exportCommand,
+  validateCommand,
+  infoCommand,
+  simulateCommand,
+];
 
 const VERSION = '0.1.0';
 

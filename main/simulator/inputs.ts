@@ -1,0 +1,96 @@
+/**
+ * The input values the simulated user sends to stages. They come from `--input key=value`, then
+ * the persona's stored inputs, then defaults derived from the persona (its username, its captcha
+ * result, ...). A key may repeat: each value is used once, in order, so a second value replies
+ * to a retry.
+ */
+import { MASK, isSecretKey } from '../../shared/simulator/mask.js';
+import type { InputUse } from '../../shared/simulator/trace.js';
+
+/** Well-known input keys of the built-in stages. Prompt fields use their `field_key`. */
+export const INPUT_KEYS = {
+  username: 'username',
+  password: 'password',
+  captcha: 'captcha',
+  consent: 'consent',
+  device: 'device',
+  mfa: 'mfa',
+  emailLink: 'email_link',
+  rememberMe: 'remember_me',
+  configureStage: 'configure_stage',
+} as const;
+
+/** Returns the input key that decides a stage the simulator does not implement. */
+export function stageInputKey(stageName: string): string {
+  return `stage:${stageName}`;
+}
+
+/** An input value taken from the queues, with where it came from. */
+export interface TakenInput {
+  value: string;
+  use: InputUse;
+}
+
+/** The queues of answers of one run. */
+export class RunInputs {
+  private readonly explicit: Map<string, string[]>;
+  private readonly persona: Map<string, string[]>;
+  private readonly defaults: Map<string, string[]>;
+
+  constructor(
+    explicit: Record<string, readonly string[]> = {},
+    persona: Record<string, string | readonly string[]> = {},
+    defaults: Record<string, string | undefined> = {},
+  ) {
+    this.explicit = new Map(Object.entries(explicit).map(([key, values]) => [key, [...values]]));
+    this.persona = new Map(
+      Object.entries(persona).map(([key, values]) => [
+        key,
+        typeof values === 'string' ? [values] : [...values],
+      ]),
+    );
+    this.defaults = new Map(
+      Object.entries(defaults)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([key, value]) => [key, [value]]),
+    );
+  }
+
+  /** Tells whether an answer for `key` is still available. */
+  has(key: string): boolean {
+    return (this.queueFor(key)?.queue.length ?? 0) > 0;
+  }
+
+  /** Takes the next answer for `key`, or undefined when none is left. */
+  take(key: string): TakenInput | undefined {
+    const found = this.queueFor(key);
+    const value = found?.queue.shift();
+    if (found === undefined || value === undefined) {
+      return undefined;
+    }
+
+    return { value, use: { key, value: isSecretKey(key) ? MASK : value, source: found.source } };
+  }
+
+  /** Returns the keys given with `--input` that no stage has used yet. */
+  unusedExplicitKeys(): string[] {
+    return [...this.explicit].filter(([, values]) => values.length > 0).map(([key]) => key);
+  }
+
+  // Explicit answers replace the persona's and the defaults for the same key, even when used up,
+  // so that a run stops for input instead of falling back to a different answer.
+  private queueFor(key: string): { queue: string[]; source: InputUse['source'] } | undefined {
+    const explicit = this.explicit.get(key);
+    if (explicit !== undefined) {
+      return { queue: explicit, source: 'input' };
+    }
+
+    const persona = this.persona.get(key);
+    if (persona !== undefined) {
+      return { queue: persona, source: 'persona' };
+    }
+
+    const fallback = this.defaults.get(key);
+    return fallback === undefined ? undefined : { queue: fallback, source: 'default' };
+  }
+}

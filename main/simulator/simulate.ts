@@ -1,0 +1,397 @@
+/**
+ * One simulated flow run. A simulated browser requests the flow executor, replies to each
+ * challenge from the run's inputs and the persona, and follows redirects. It stops when the flow
+ * completes, denies access, needs an input the run did not give, or fails.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { StagecraftError } from '../../shared/errors.js';
+import { readFlow } from '../../shared/model/flows.js';
+import type { ModelObject } from '../../shared/model/object.js';
+import { mergeEntryData } from '../../shared/model/view.js';
+import type { Persona } from '../../shared/simulator/persona.js';
+import { DEFAULT_AUTHENTIK_VERSION, parseAuthentikVersion } from '../../shared/simulator/rules.js';
+import type { SimulationOutcome, SimulationTrace } from '../../shared/simulator/trace.js';
+import { TRACE_VERSION } from '../../shared/simulator/trace.js';
+import { SimulationCache } from './cache.js';
+import { SimulatedDirectory } from './directory.js';
+import type { ExecutorResponse } from './executor.js';
+import { FlowExecutor } from './executor.js';
+import { INPUT_KEYS, RunInputs } from './inputs.js';
+import { hashPassword } from './passwords.js';
+import { EmptyFlow, FlowNonApplicable } from './planner.js';
+import { EXPRESSION_POLICY_MODEL } from './policies.js';
+import { ProjectIndex, plainValue } from './project-index.js';
+import { TraceRecorder } from './recorder.js';
+import { flowSlugOf } from './request.js';
+import { decideSourceAction, findSource, planSourceFlow } from './source.js';
+import type { ExpressionEvaluator, RunState, SimSession } from './types.js';
+import { SimulationHalt } from './types.js';
+
+/** The flow, project data and inputs of one simulated run. */
+export interface SimulationOptions {
+  /** The project's objects. */
+  objects: readonly ModelObject[];
+  /** Slug of the flow to run. */
+  flow: string;
+  evaluator: ExpressionEvaluator;
+  personas?: readonly Persona[];
+  /** Persona name or directory username to act as; without it the visitor is anonymous. */
+  actor?: string;
+  /** The actor's password for this run only; it is hashed at once and never stored. */
+  password?: string;
+  /** Input values by key, each used once in order (`--input key=value`). */
+  inputs?: Record<string, readonly string[]>;
+  /** authentik release to reproduce, e.g. `2025.12` or `2025.12.4`. Default 2025.12. */
+  authentikVersion?: string;
+  /** The server cache shared across runs; null switches caching off. Default: a new cache. */
+  cache?: SimulationCache | null;
+  /** The browser session, to continue one across runs; changed in place. */
+  session?: SimSession;
+  /** The `next` query parameter the flow was opened with. */
+  next?: string;
+  /** Slug of the application the flow runs for (consent, `application` context key). */
+  application?: string;
+  /** Start the flow as after a login through this source (slug). */
+  viaSource?: string;
+  /** Stop a policy after this many milliseconds instead of its binding's timeout. */
+  policyTimeoutMs?: number;
+  /** Limit of browser requests before the run counts as looping. Default 200. */
+  maxRequests?: number;
+}
+
+/** Thrown by the driver loop when the run reaches an outcome. */
+class RunEnded extends Error {
+  constructor(readonly outcome: SimulationOutcome) {
+    super(outcome.kind);
+  }
+}
+
+function resolveActor(options: SimulationOptions, directory: SimulatedDirectory): Persona | null {
+  if (options.actor === undefined) {
+    return null;
+  }
+
+  const persona = options.personas?.find((candidate) => candidate.name === options.actor);
+  const base: Persona | undefined =
+    persona ??
+    (directory.userByUsername(options.actor) === undefined
+      ? undefined
+      : { name: options.actor, user: { username: options.actor } });
+  if (base === undefined) {
+    const personas = (options.personas ?? []).map((candidate) => candidate.name);
+    const users = directory.listUsers().map((user) => user.username);
+    throw new StagecraftError(
+      'persona-not-found',
+      `no persona or user named "${options.actor}"; personas: ${personas.join(', ') || 'none'}; users: ${users.join(', ') || 'none'}`,
+      { actor: options.actor, personas, users },
+    );
+  }
+
+  return options.password === undefined
+    ? base
+    : { ...base, passwordHash: hashPassword(options.password) };
+}
+
+function buildState(options: SimulationOptions, recorder: TraceRecorder): RunState {
+  const index = new ProjectIndex(options.objects);
+  const base = SimulatedDirectory.fromProject(index, options.personas ?? []);
+  const directory = base.clone();
+  const persona = resolveActor(options, directory);
+  if (persona !== null && persona.inDirectory !== false) {
+    directory.addPersona(persona);
+  }
+
+  const versionText = options.authentikVersion ?? DEFAULT_AUTHENTIK_VERSION;
+  const version = parseAuthentikVersion(versionText);
+  if (version === undefined) {
+    throw new StagecraftError(
+      'usage',
+      `authentik version "${versionText}" is invalid; write it like 2025.12 or 2025.12.4`,
+      { version: versionText },
+    );
+  }
+
+  const session: SimSession = options.session ?? {
+    key: randomUUID().replaceAll('-', ''),
+    userPk: null,
+    data: {},
+  };
+  const actorUser = persona === null ? undefined : directory.userByUsername(persona.user.username);
+  if (persona?.authenticated === true && actorUser !== undefined) {
+    session.userPk = actorUser.pk;
+  }
+
+  const expressionPolicies: Record<string, string> = {};
+  for (const policy of index.ofModel(EXPRESSION_POLICY_MODEL)) {
+    const data = mergeEntryData(policy);
+    if (typeof data.name === 'string' && typeof data.expression === 'string') {
+      expressionPolicies[data.name] = data.expression;
+    }
+  }
+
+  const next = options.next;
+  return {
+    index,
+    directory,
+    evaluator: options.evaluator,
+    version,
+    cache: options.cache === undefined ? new SimulationCache() : options.cache,
+    session,
+    http: {
+      method: 'GET',
+      path: `/api/v3/flows/executor/${options.flow}/`,
+      query: next === undefined ? {} : { query: `next=${encodeURIComponent(next)}` },
+      clientIp: persona?.network?.clientIp ?? '255.255.255.255',
+      geoip: persona?.network?.geoip ?? null,
+      asn: persona?.network?.asn ?? null,
+    },
+    query: next === undefined ? {} : { next },
+    inputs: new RunInputs(options.inputs ?? {}, persona?.inputs ?? {}, {
+      [INPUT_KEYS.username]: persona?.user.username,
+      [INPUT_KEYS.password]: options.password,
+      [INPUT_KEYS.captcha]: persona?.captcha ?? 'pass',
+      [INPUT_KEYS.mfa]: persona?.mfa ?? 'pass',
+      [INPUT_KEYS.consent]: 'yes',
+    }),
+    persona,
+    recorder,
+    policyTimeoutMs: options.policyTimeoutMs,
+    expressionPolicies,
+    application: options.application,
+    sessionPlan: null,
+  };
+}
+
+/** Runs a flow and returns its trace. Project errors (unknown flow or persona) are thrown. */
+export async function simulateFlow(options: SimulationOptions): Promise<SimulationTrace> {
+  const started = performance.now();
+  const recorder = new TraceRecorder();
+  const state = buildState(options, recorder);
+  const flow = state.index.flow(options.flow);
+  const flowView = readFlow(flow);
+
+  let outcome: SimulationOutcome;
+  try {
+    outcome = await drive(state, flow, options);
+  } catch (error) {
+    if (!(error instanceof SimulationHalt)) {
+      throw error;
+    }
+
+    recorder.setStatus('error', error.message);
+    outcome = { kind: 'error', flow: flowSlugOf(flow), code: error.code, message: error.message };
+  }
+
+  finish(state, outcome);
+  for (const key of state.inputs.unusedExplicitKeys()) {
+    recorder.finding('info', 'input-unused', `The input "${key}" was given but no stage used it.`);
+  }
+
+  return {
+    version: TRACE_VERSION,
+    authentikVersion: options.authentikVersion ?? DEFAULT_AUTHENTIK_VERSION,
+    flow: {
+      slug: flowSlugOf(flow),
+      name: plainValue(flowView.name, ''),
+      designation: plainValue(flowView.designation, 'authentication'),
+      authentication: plainValue(flowView.authentication, 'none'),
+    },
+    actor:
+      state.persona === null
+        ? null
+        : { persona: state.persona.name, username: state.persona.user.username },
+    cacheEnabled: state.cache !== null,
+    steps: recorder.steps,
+    outcome,
+    effects: recorder.effects,
+    findings: recorder.findings,
+    rules: recorder.usedRules(),
+    durationMs: performance.now() - started,
+  };
+}
+
+async function drive(
+  state: RunState,
+  flow: ModelObject,
+  options: SimulationOptions,
+): Promise<SimulationOutcome> {
+  let executor = new FlowExecutor(state, flow);
+
+  if (options.viaSource !== undefined) {
+    state.recorder.startStep('source', executor.slug, `Login through source ${options.viaSource}`);
+    const source = findSource(state, options.viaSource);
+    const decision = decideSourceAction(state, source, flow);
+    if (decision.action === 'deny') {
+      state.recorder.setStatus('denied', decision.why);
+      return { kind: 'denied', flow: executor.slug, message: decision.message, why: decision.why };
+    }
+    state.recorder.note(`The source flow manager decides: ${decision.action} (${decision.why}).`);
+
+    executor = new FlowExecutor(state, decision.flow);
+    try {
+      state.sessionPlan = await planSourceFlow(state, decision, source);
+    } catch (error) {
+      if (error instanceof FlowNonApplicable) {
+        state.recorder.setStatus('not-applicable', error.why);
+        return {
+          kind: 'denied',
+          flow: executor.slug,
+          message: error.message,
+          why: `the flow does not apply: ${error.why}`,
+        };
+      }
+      if (!(error instanceof EmptyFlow)) {
+        throw error;
+      }
+    }
+  }
+
+  const limit = options.maxRequests ?? 200;
+  let response = await executor.dispatch('GET');
+  for (let requests = 1; ; requests += 1) {
+    if (requests > limit) {
+      throw new SimulationHalt(
+        'request-limit',
+        `The run made more than ${limit} requests; the flow appears to loop.`,
+      );
+    }
+
+    try {
+      response = await follow(state, executor, response, (next) => {
+        executor = next;
+      });
+    } catch (error) {
+      if (error instanceof RunEnded) {
+        return error.outcome;
+      }
+      throw error;
+    }
+  }
+}
+
+// Turns one executor response into the browser's next request, or ends the run.
+async function follow(
+  state: RunState,
+  executor: FlowExecutor,
+  response: ExecutorResponse,
+  switchTo: (executor: FlowExecutor) => void,
+): Promise<ExecutorResponse> {
+  const slug = executor.slug;
+
+  switch (response.kind) {
+    case 'executor':
+      return executor.dispatch('GET');
+    case 'flow': {
+      const next = new FlowExecutor(state, state.index.flow(response.slug));
+      switchTo(next);
+      return next.dispatch('GET');
+    }
+    case 'redirect':
+      if (response.notApplicable === true) {
+        throw new RunEnded({ kind: 'denied', flow: slug, message: '', why: response.why });
+      }
+      throw new RunEnded({
+        kind: 'completed',
+        flow: slug,
+        redirect: response.to,
+        why: response.why,
+      });
+    case 'denied':
+      throw new RunEnded({
+        kind: 'denied',
+        flow: slug,
+        message: response.message,
+        why: response.why,
+        ...(response.stage === undefined ? {} : { stage: response.stage }),
+      });
+    case 'error':
+      throw new RunEnded({
+        kind: 'error',
+        flow: slug,
+        code: response.code,
+        message: response.message,
+        ...(response.stage === undefined ? {} : { stage: response.stage }),
+      });
+    case 'challenge': {
+      const answer = response.respond();
+      state.recorder.current().inputs.push(...answer.inputs);
+      if ('missing' in answer) {
+        throw new RunEnded(unanswered(state, slug, response, answer.missing));
+      }
+      return executor.dispatch('POST', answer.data);
+    }
+  }
+}
+
+function unanswered(
+  state: RunState,
+  slug: string,
+  response: Extract<ExecutorResponse, { kind: 'challenge' }>,
+  keys: string[],
+): SimulationOutcome {
+  const list = keys.join(', ');
+  if (response.responseErrors !== undefined) {
+    const message = Object.values(response.responseErrors).flat().join(' ');
+    state.recorder.setStatus(
+      'rejected',
+      `${message} The stage shows its form again, and the run has no further answer for ${list}.`,
+    );
+    return {
+      kind: 'rejected',
+      flow: slug,
+      stage: response.stage,
+      errors: response.responseErrors,
+      message,
+    };
+  }
+
+  state.recorder.setStatus(
+    'waiting',
+    `the stage needs ${list}; give it with --input ${keys[0]}=VALUE`,
+  );
+  return {
+    kind: 'input-required',
+    flow: slug,
+    stage: response.stage,
+    inputs: keys,
+    message: `Stage ${response.stage.name} needs ${list}.`,
+  };
+}
+
+function finish(state: RunState, outcome: SimulationOutcome): void {
+  const recorder = state.recorder;
+  const titles: Record<SimulationOutcome['kind'], string> = {
+    completed: 'Flow completed',
+    denied: 'Access denied',
+    rejected: 'ChallengeResponse rejected',
+    'input-required': 'Input required',
+    error: 'Flow failed',
+  };
+  const step = recorder.startStep('finish', outcome.flow, titles[outcome.kind]);
+
+  switch (outcome.kind) {
+    case 'completed':
+      step.status = 'completed';
+      step.title = `Flow completed; redirect to ${outcome.redirect}`;
+      step.why = outcome.why;
+      break;
+    case 'denied':
+      step.status = 'denied';
+      step.why = outcome.message === '' ? outcome.why : `${outcome.message} (${outcome.why})`;
+      break;
+    case 'rejected':
+      step.status = 'rejected';
+      step.why = outcome.message;
+      break;
+    case 'input-required':
+      step.status = 'waiting';
+      step.why = outcome.message;
+      break;
+    case 'error':
+      step.status = 'error';
+      step.why = outcome.message;
+      break;
+  }
+  recorder.finishStep();
+}

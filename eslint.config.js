@@ -47,6 +47,8 @@ export default tseslint.config(
       'dist/',
       'out/',
       'test-results/',
+      'renderer-dist/',
+      'playwright-report/',
       'shared/model/catalog.generated.ts',
     ],
   },

@@ -1,0 +1,149 @@
+/**
+ * `npm start`: runs the desktop app where an Electron binary is installed, otherwise (or with
+ * `--web`) web mode: one Node process serving the app on 127.0.0.1 for a browser tab.
+ *
+ *   npm start -- [--web] [--port N] [--no-open]
+ */
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+import { isStagecraftError } from '../shared/errors.js';
+import { buildElectronMain } from './electron/build.js';
+import { findElectronBinary } from './electron/binary.js';
+import { configureLogging, createLogger } from './log.js';
+import { appRoot } from './services/app-root.js';
+import { createAppEnvironment, createWindowServices } from './services/index.js';
+import { openInitialProject } from './services/startup.js';
+import { startWebServer } from './web/server.js';
+import { defaultRendererFolder } from './web/static.js';
+
+const log = createLogger('start');
+
+const USAGE = `Usage: npm start -- [--web] [--port N] [--no-open]
+
+Starts Stagecraft: the desktop app where Electron is installed, otherwise web mode.
+
+Options:
+  --web        run in web mode even where Electron is installed
+  --port N     web mode: listen on 127.0.0.1 port N (default: a free port)
+  --no-open    web mode: print the address but do not open a browser
+  --help       show this help
+`;
+
+interface StartOptions {
+  web: boolean;
+  port: number;
+  open: boolean;
+}
+
+function parseOptions(argv: string[]): StartOptions | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      web: { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    return undefined;
+  }
+
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(
+      `--port ${values.port} is not a port number; give a whole number from 0 to 65535.`,
+    );
+  }
+
+  return { web: values.web, port, open: !values['no-open'] };
+}
+
+/** Opens `url` in the default browser; a failure is logged, since the address is printed. */
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]];
+
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', (error) => {
+    log.warn('could not open a browser; open the printed address yourself', { command, error });
+  });
+  child.unref();
+}
+
+async function startWebMode(options: StartOptions): Promise<void> {
+  const environment = createAppEnvironment({ mode: 'web' });
+  const services = createWindowServices(environment);
+  await openInitialProject(services, environment);
+
+  const server = await startWebServer({
+    services,
+    rendererFolder: defaultRendererFolder(appRoot()),
+    port: options.port,
+  });
+
+  // The address goes to standard output, not the log, because it contains the token.
+  process.stdout.write(
+    `Stagecraft is running in web mode. Open this address:\n\n  ${server.pageUrl}\n\n`,
+  );
+  process.stdout.write('Press Ctrl+C to stop.\n');
+  if (options.open) {
+    openBrowser(server.pageUrl);
+  }
+
+  const stop = (signal: string) => {
+    log.info('stopping', { signal });
+    void server.close().then(() => {
+      services.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+function startElectron(binary: string): void {
+  const main = buildElectronMain();
+  log.info('starting the desktop app', { binary, main });
+
+  const child = spawn(binary, [main], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+async function main(): Promise<number> {
+  if (process.env.STAGECRAFT_LOG_LEVEL === undefined) {
+    configureLogging({ level: 'info' });
+  }
+
+  const options = parseOptions(process.argv.slice(2));
+  if (options === undefined) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const binary = options.web ? undefined : findElectronBinary();
+  if (binary !== undefined) {
+    startElectron(binary);
+    return 0;
+  }
+
+  if (!options.web) {
+    log.info('no Electron binary is installed; starting web mode');
+  }
+  await startWebMode(options);
+  return 0;
+}
+
+main().catch((error: unknown) => {
+  const message =
+    isStagecraftError(error) || error instanceof Error ? error.message : String(error);
+  log.error('start failed', { error });
+  process.stderr.write(`stagecraft: ${message}\n`);
+  process.exit(isStagecraftError(error) ? 2 : 1);
+});

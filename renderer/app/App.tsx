@@ -1,0 +1,139 @@
+/** The main screen: toolbar, flow list and palette, canvas, inspector and problems. */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useEffect } from 'react';
+
+import { FlowCanvas } from '../canvas/FlowCanvas.js';
+import { Palette } from '../canvas/Palette.js';
+import { useSystemDark } from '../canvas/use-system-dark.js';
+import { Inspector } from '../inspector/Inspector.js';
+import { ExportDialog } from '../io/ExportDialog.js';
+import { carriesFiles, importFiles } from '../io/import.js';
+import { FlowList } from '../panels/FlowList.js';
+import { ProblemsPanel } from '../panels/ProblemsPanel.js';
+import { reportError } from '../state/notice-store.js';
+import { useProject } from '../state/project-store.js';
+import { resolveTheme, useUi } from '../state/ui-store.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { followBackend, startApp } from './lifecycle.js';
+import { Notices } from './Notices.js';
+import { handleShortcut } from './shortcuts.js';
+import { Toolbar } from './Toolbar.js';
+
+/** Applies the resolved theme to the document, where the CSS variables read it. */
+function useTheme(): void {
+  const choice = useUi((state) => state.theme);
+  const systemDark = useSystemDark();
+  const theme = resolveTheme(choice, systemDark);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+}
+
+/** Imports blueprint files dropped anywhere on the window. */
+function useFileDrop(): void {
+  useEffect(() => {
+    const over = (event: DragEvent): void => {
+      if (carriesFiles(event)) {
+        event.preventDefault();
+        document.body.classList.add('drop-target');
+      }
+    };
+    const leave = (): void => document.body.classList.remove('drop-target');
+    const drop = (event: DragEvent): void => {
+      document.body.classList.remove('drop-target');
+      if (!carriesFiles(event)) {
+        return;
+      }
+      event.preventDefault();
+      const files = [...(event.dataTransfer?.files ?? [])];
+      importFiles(files).catch((error: unknown) => reportError('Import', error));
+    };
+
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+}
+
+function Workspace() {
+  const status = useProject((state) => state.status);
+  const activeFlow = useUi((state) => state.activeFlow);
+  const flowExists = useProject((state) => activeFlow !== null && state.objects.has(activeFlow));
+
+  if (status === 'loading' || status === 'empty') {
+    return (
+      <div className="canvas canvas-empty" role="status">
+        Opening the project…
+      </div>
+    );
+  }
+
+  if (status === 'failed') {
+    return (
+      <div className="canvas canvas-empty" role="alert">
+        The project could not be opened; the notice in the corner names the error.
+        <button type="button" onClick={() => void startApp()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+
+  if (!flowExists || activeFlow === null) {
+    return (
+      <div className="canvas canvas-empty">
+        The project has no flow open. Create one with “+ New flow” or import a blueprint.
+      </div>
+    );
+  }
+
+  return (
+    <ReactFlowProvider>
+      <FlowCanvas view={activeFlow} />
+    </ReactFlowProvider>
+  );
+}
+
+/** The app. */
+export function App() {
+  const overlay = useUi((state) => state.overlay);
+  useTheme();
+  useFileDrop();
+
+  useEffect(() => {
+    const stop = followBackend();
+    void startApp();
+    // Capture phase: Alt+Arrow must reach the shortcut before React Flow moves the node.
+    window.addEventListener('keydown', handleShortcut, true);
+    return () => {
+      stop();
+      window.removeEventListener('keydown', handleShortcut, true);
+    };
+  }, []);
+
+  return (
+    <div className="app">
+      <Toolbar />
+      <div className="main">
+        <div className="sidebar">
+          <FlowList />
+          <Palette />
+        </div>
+        <div className="center">
+          <Workspace />
+          <ProblemsPanel />
+        </div>
+        <Inspector />
+      </div>
+      {overlay === 'help' ? <HelpOverlay /> : null}
+      {overlay === 'export' ? <ExportDialog /> : null}
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Starts Stagecraft's web mode as a child process (`main/start.ts --web`) with its own app data
+ * folder, and stops it again. The child prints the page address with its token on stdout.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A running web-mode server. */
+export interface WebMode {
+  /** The page address including `#token=…`. */
+  url: string;
+  /** The app data folder of this server (recent list, sample project, exports). */
+  home: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+/** Fails with a plain message when the renderer has not been built. */
+export function requireRendererBuild(): void {
+  if (!existsSync(join('renderer-dist', 'index.html'))) {
+    throw new Error('renderer-dist/index.html is missing: run `npm run build:renderer` first.');
+  }
+}
+
+function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`web mode printed no address within ${START_TIMEOUT_MS} ms:\n${output()}`));
+    }, START_TIMEOUT_MS);
+
+    child.stdout?.on('data', () => {
+      const match = /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(output());
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web mode exited with code ${code} before it listened:\n${output()}`));
+    });
+  });
+}
+
+/** Starts web mode; `home` reuses an app data folder (e.g. to start a second time). */
+export async function startWebMode(options: { home?: string } = {}): Promise<WebMode> {
+  requireRendererBuild();
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'stagecraft-e2e-')));
+  let text = '';
+
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'main/start.ts', '--web', '--no-open', '--port', '0'],
+    {
+      env: { ...process.env, STAGECRAFT_HOME: home, STAGECRAFT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+
+  const url = await waitForUrl(child, () => text);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  return {
+    url,
+    home,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (options.home === undefined) {
+        await rm(home, { recursive: true, force: true });
+      }
+    },
+  };
+}

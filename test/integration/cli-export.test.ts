@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { CliResult } from '../support/cli.js';
+import { isRoot } from '../support/unprivileged.js';
 import {
   hashFile,
   makeCliFolder,
@@ -26,8 +27,6 @@ import {
 import { corpusRoot, sharedPath } from '../unit/validate-support.js';
 
 // Root passes every permission check, so permission tests spawn the command as this user.
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
 
 interface Entry {
   model: string;
@@ -448,7 +447,7 @@ describe('export into a folder that cannot be written', () => {
   async function exportAsUser(out: string): Promise<CliResult> {
     const argv = ['export', '--project', 'demo.stagecraft', '--out', out, '--json'];
     if (isRoot) {
-      return spawnStagecraft(argv, { cwd: folder, uid: NOBODY, gid: NOBODY });
+      return spawnStagecraft(argv, { cwd: folder, obeyPermissions: true });
     }
 
     return runStagecraft(argv, { cwd: folder });

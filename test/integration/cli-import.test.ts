@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { CliResult } from '../support/cli.js';
+import { isRoot } from '../support/unprivileged.js';
 import {
   hashFile,
   makeCliFolder,
@@ -31,8 +32,6 @@ import {
 import { corpusRoot, sharedPath } from '../unit/validate-support.js';
 
 // Root passes every permission check, so permission tests spawn the command as this user.
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
 
 const ENROLLMENT = 'default/flow-default-source-enrollment.yaml';
 const AUTHENTICATION = 'default/flow-default-source-authentication.yaml';
@@ -492,11 +491,12 @@ describe('import into a read-only folder', () => {
     return locked;
   }
 
-  // Runs the import as an unprivileged user: spawned as uid 65534 under root, in-process otherwise.
+  // Runs the import so that permission bits apply: a child without root's overrides under root,
+  // in-process otherwise.
   async function importAsUser(projectPath: string): Promise<CliResult> {
     const argv = ['import', 'authentication.yaml', '--project', projectPath, '--json'];
     if (isRoot) {
-      return spawnStagecraft(argv, { cwd: folder, uid: NOBODY, gid: NOBODY });
+      return spawnStagecraft(argv, { cwd: folder, obeyPermissions: true });
     }
 
     return runStagecraft(argv, { cwd: folder });

@@ -21,11 +21,9 @@ import { isStagecraftError, type StagecraftError } from '../../shared/errors.js'
 import type { Change } from '../../shared/model/changes.js';
 import { ProjectStore, SCHEMA_VERSION } from '../../main/project/index.js';
 import { flowObject, makeTempFolder } from '../support/project-fixtures.js';
+import { isRoot, withoutPermissionOverrides } from '../support/unprivileged.js';
 
 const childScript = resolve('test/support/project-child.ts');
-// Root passes every permission check, so permission tests run a child as this user instead.
-const NOBODY = 65534;
-const isRoot = process.getuid?.() === 0;
 
 let folder: string;
 let removeFolder: () => void;
@@ -73,10 +71,20 @@ function editRaw(sql: string): void {
   db.close();
 }
 
-function runChildAsNobody(args: string[]): { ok: boolean; code?: string; objects?: number } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', childScript, ...args], {
-    uid: NOBODY,
-    gid: NOBODY,
+// Root passes every permission check, so under root permission tests run a child without root's
+// permission overrides.
+function runChildObeyingPermissions(args: string[]): {
+  ok: boolean;
+  code?: string;
+  objects?: number;
+} {
+  const [command, commandArgs] = withoutPermissionOverrides(process.execPath, [
+    '--import',
+    'tsx',
+    childScript,
+    ...args,
+  ]);
+  const result = spawnSync(command, commandArgs, {
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -87,7 +95,7 @@ function runChildAsNobody(args: string[]): { ok: boolean; code?: string; objects
   return JSON.parse(result.stdout) as { ok: boolean; code?: string; objects?: number };
 }
 
-// Copies the project into a read-only folder that an unprivileged user can reach, and returns
+// Copies the project into a read-only folder, and returns
 // the copy's path.
 function lockedCopy(): string {
   chmodSync(folder, 0o755);
@@ -226,9 +234,12 @@ describe('opening read-only files', () => {
     createProject(2);
 
     if (isRoot) {
-      // Root ignores permission bits, so the check runs in a child as an unprivileged user.
+      // Root ignores permission bits, so the check runs in a child without root's overrides.
       const locked = lockedCopy();
-      expect(runChildAsNobody(['open', locked])).toEqual({ ok: false, code: 'project-read-only' });
+      expect(runChildObeyingPermissions(['open', locked])).toEqual({
+        ok: false,
+        code: 'project-read-only',
+      });
       return;
     }
 
@@ -245,7 +256,7 @@ describe('opening read-only files', () => {
 
     if (isRoot) {
       const locked = lockedCopy();
-      expect(runChildAsNobody(['open', locked, 'read-only'])).toEqual({
+      expect(runChildObeyingPermissions(['open', locked, 'read-only'])).toEqual({
         ok: true,
         objects: 2,
       });
@@ -268,7 +279,10 @@ describe('opening read-only files', () => {
 
     if (isRoot) {
       chmodSync(folder, 0o755);
-      expect(runChildAsNobody(['open', path])).toEqual({ ok: false, code: 'project-read-only' });
+      expect(runChildObeyingPermissions(['open', path])).toEqual({
+        ok: false,
+        code: 'project-read-only',
+      });
       return;
     }
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { isNode, parseDocument, Scalar, visit } from 'yaml';
 
 import { runCli } from '../../main/cli/main.js';
+import { withoutPermissionOverrides } from './unprivileged.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,18 +48,21 @@ export async function runStagecraft(
 }
 
 /**
- * Spawns `node bin/stagecraft.mjs ARGV...` in `cwd`. With `uid` and `gid`, the child runs as that
- * user, which needs root. A child that cannot start or is killed by the timeout raises an error,
- * so that a test never mistakes a hang for an exit code.
+ * Spawns `node bin/stagecraft.mjs ARGV...` in `cwd`. With `obeyPermissions`, a child of root runs
+ * without root's permission overrides, so read-only files and folders stop it as they would stop
+ * any user. A child that cannot start or is killed by the timeout raises an error, so that a test
+ * never mistakes a hang for an exit code.
  */
 export function spawnStagecraft(
   argv: string[],
-  options: { cwd: string; uid?: number; gid?: number; timeoutMs?: number },
+  options: { cwd: string; obeyPermissions?: boolean; timeoutMs?: number },
 ): CliResult {
-  const result = spawnSync(process.execPath, [BIN_PATH, ...argv], {
+  const [command, args] =
+    options.obeyPermissions === true
+      ? withoutPermissionOverrides(process.execPath, [BIN_PATH, ...argv])
+      : [process.execPath, [BIN_PATH, ...argv]];
+  const result = spawnSync(command, args, {
     cwd: options.cwd,
-    uid: options.uid,
-    gid: options.gid,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
   });

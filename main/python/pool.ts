@@ -4,6 +4,8 @@
  * Loading starts when the pool is created. The first worker loads Pyodide (2 to 5 s measured by
  * bench/python.ts on 2 cores) and takes a memory snapshot, and the other workers and every
  * replacement restore that snapshot (about 0.3 s). Requests queue until a worker is free.
+ * The snapshot is also saved in the cache folder (`cacheDir`), so the first worker of the next
+ * process restores it instead of loading Pyodide (snapshot-cache.ts).
  *
  * Runaway code: after `timeoutMs` the pool sets the worker's interrupt buffer, and Python raises
  * KeyboardInterrupt at the next bytecode boundary. The result then has `timedOut: true`. Some
@@ -23,19 +25,29 @@
  */
 
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 
 import { StagecraftError } from '../../shared/errors.js';
+import type { HttpSender } from '../../shared/http/exchange.js';
 import {
   DEFAULT_EVALUATION_TIMEOUT_MS,
   type EvaluationRequest,
   type EvaluationResult,
 } from '../../shared/simulator/evaluation.js';
+import { answerBridgeRequest } from '../http/bridge.js';
 import { createLogger } from '../log.js';
-import type { PoolMessage, WorkerConfig, WorkerMessage } from './protocol.js';
+import { defaultCacheDir } from './cache-dir.js';
+import type {
+  HttpBridgeReply,
+  HttpBridgeRequest,
+  PoolMessage,
+  WorkerConfig,
+  WorkerMessage,
+} from './protocol.js';
+import { SnapshotCache } from './snapshot-cache.js';
+import { workerEntry } from './worker-entry.js';
 
 const log = createLogger('python');
 
@@ -53,6 +65,22 @@ export interface PythonPoolOptions {
   graceMs?: number;
   /** Folder of the Python packages. Default: `py/` next to this module. */
   pythonRoot?: string;
+  /**
+   * Folder where the interpreter's memory snapshot is kept between processes, or null to keep
+   * it in memory only. Default: defaultCacheDir().
+   */
+  cacheDir?: string | null;
+  /**
+   * The destination of `requests` calls of evaluations with `http.mode: 'layer'`, usually an HttpLayer
+   * (live, record or replay). Python blocks until it responds. Without it, such calls raise
+   * ConnectionError. Evaluations in `replay` mode never reach it.
+   */
+  http?: HttpSender;
+  /**
+   * How long a worker waits for the HTTP layer's response, in ms. Default 330000: longer than
+   * the layer's own longest timeouts, so that the layer reports its timeout first.
+   */
+  httpWaitMs?: number;
 }
 
 /** Counters of a pool, for diagnostics and benchmarks. */
@@ -65,7 +93,7 @@ export interface PythonPoolStats {
   /** Workers replaced after a timeout, a crash or memory growth. */
   replaced: number;
   /** Load times of the most recent worker starts (at most 20), oldest first. */
-  loads: { loadMs: number; fromSnapshot: boolean }[];
+  loads: { loadMs: number; fromSnapshot: boolean; fromFile: boolean }[];
 }
 
 interface Job {
@@ -81,9 +109,14 @@ interface Job {
 interface Slot {
   worker: Worker;
   interrupt: Int32Array;
+  /** The pool's end of the HTTP bridge channel and the signal set after each reply. */
+  httpPort: MessagePort;
+  httpSignal: Int32Array;
   state: 'loading' | 'idle' | 'busy' | 'gone';
   job: Job | null;
   makesSnapshot: boolean;
+  /** Key of the snapshot file that the worker restored from the cache folder. */
+  restoredFileKey?: string;
 }
 
 // A worker that failed to load this many times in a row stops the pool from retrying.
@@ -91,33 +124,12 @@ const MAX_LOAD_FAILURES = 3;
 
 const MIB = 1024 * 1024;
 
+// The HTTP layer caps connect at 120 s and headers and body pauses at 300 s each. This default
+// is longer, so the layer times out and reports first unless a body keeps trickling in.
+const DEFAULT_HTTP_WAIT_MS = 330_000;
+
 function defaultPythonRoot(): string {
   return fileURLToPath(new URL('./py/', import.meta.url));
-}
-
-/**
- * Returns how to start a worker: the compiled `worker.js`, or under tsx and vitest the
- * `worker.ts` source through tsx's loader, since Node cannot run TypeScript in a worker itself.
- * Pyodide's own modules are imported before the loader is registered: tsx would otherwise
- * transform its multi-megabyte JavaScript on every start (about 1 s).
- */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  const source = import.meta.url;
-  if (!source.endsWith('.ts')) {
-    return { entry: new URL('./worker.js', source), eval: false };
-  }
-
-  const require = createRequire(source);
-  const fileUrl = (packageName: string, ...path: string[]) =>
-    pathToFileURL(join(dirname(require.resolve(`${packageName}/package.json`)), ...path)).href;
-  const preload = [fileUrl('pyodide', 'pyodide.mjs'), fileUrl('pyodide', 'pyodide.asm.mjs')];
-  const loader = fileUrl('tsx', 'dist', 'esm', 'api', 'index.mjs');
-  const worker = new URL('./worker.ts', source).href;
-  const code =
-    `Promise.all(${JSON.stringify(preload)}.map((url) => import(url)))` +
-    `.then(() => import(${JSON.stringify(loader)}))` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(worker)}); });`;
-  return { entry: code, eval: true };
 }
 
 function emptyResult(startedAt: number): Omit<EvaluationResult, 'passing' | 'messages'> {
@@ -138,6 +150,8 @@ export class PythonPool {
   private readonly recycleAboveBytes: number;
   private readonly graceMs: number;
   private readonly pythonRoot: string;
+  private readonly http: HttpSender | undefined;
+  private readonly httpWaitMs: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextJobId = 1;
@@ -150,6 +164,7 @@ export class PythonPool {
   // restores it.
   private snapshot: Uint8Array | null = null;
   private snapshotRequested = false;
+  private readonly snapshotCache: SnapshotCache | null;
   // Initial workers that wait for the snapshot: on few cores, starting them together with the
   // first worker makes every one of them slower than a start after it plus a restore.
   private pendingStarts = 0;
@@ -164,6 +179,10 @@ export class PythonPool {
     this.recycleAboveBytes = (options.recycleAboveMb ?? 512) * MIB;
     this.graceMs = options.graceMs ?? 1000;
     this.pythonRoot = options.pythonRoot ?? defaultPythonRoot();
+    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+    this.snapshotCache = cacheDir === null ? null : new SnapshotCache(cacheDir);
+    this.http = options.http;
+    this.httpWaitMs = options.httpWaitMs ?? DEFAULT_HTTP_WAIT_MS;
 
     if (!existsSync(this.pythonRoot)) {
       throw new StagecraftError(
@@ -247,9 +266,12 @@ export class PythonPool {
       }
 
       slot.state = 'gone';
+      slot.httpPort.close();
       return slot.worker.terminate();
     });
     await Promise.all(workers);
+    // A process that exits right after close() still finds the snapshot file next time.
+    await this.snapshotCache?.flush();
     log.info('pool closed', { workers: workers.length });
   }
 
@@ -257,17 +279,26 @@ export class PythonPool {
     const interruptBuffer = new SharedArrayBuffer(4);
     const makeSnapshot = this.snapshot === null && !this.snapshotRequested;
     this.snapshotRequested ||= makeSnapshot;
+    const channel = new MessageChannel();
+    const httpSignal = new SharedArrayBuffer(4);
     const config: WorkerConfig = {
       pythonRoot: this.pythonRoot,
       memoryLimitBytes: this.memoryLimitBytes,
       interruptBuffer,
       makeSnapshot,
+      httpPort: channel.port2,
+      httpSignal,
+      httpWaitMs: this.httpWaitMs,
       ...(this.snapshot !== null ? { snapshot: this.snapshot } : {}),
+      ...(makeSnapshot && this.snapshotCache !== null
+        ? { snapshotFolder: this.snapshotCache.folder }
+        : {}),
     };
     const { entry, eval: isEval } = workerEntry();
     const worker = new Worker(entry, {
       eval: isEval,
       workerData: config,
+      transferList: [channel.port2],
       // The worker gets no environment variables, so Python cannot read secrets from them.
       env: {},
       resourceLimits: { maxOldGenerationSizeMb: this.heapLimitMb },
@@ -276,12 +307,17 @@ export class PythonPool {
     const slot: Slot = {
       worker,
       interrupt: new Int32Array(interruptBuffer),
+      httpPort: channel.port1,
+      httpSignal: new Int32Array(httpSignal),
       state: 'loading',
       job: null,
       makesSnapshot: makeSnapshot,
     };
 
     worker.on('message', (message: WorkerMessage) => this.onMessage(slot, message));
+    channel.port1.on('message', (message: HttpBridgeRequest) => {
+      void this.onHttpRequest(slot, message);
+    });
     worker.on('error', (error) => {
       log.error('python worker failed', { error, state: slot.state });
       if (slot.state === 'loading') {
@@ -317,8 +353,13 @@ export class PythonPool {
           loadMs: Math.round(message.loadMs),
           memoryMb: message.memoryBytes / MIB,
           fromSnapshot: message.fromSnapshot,
+          fromFile: message.fromFile,
         });
-        this.loads.push({ loadMs: message.loadMs, fromSnapshot: message.fromSnapshot });
+        this.loads.push({
+          loadMs: message.loadMs,
+          fromSnapshot: message.fromSnapshot,
+          fromFile: message.fromFile,
+        });
         this.loads.splice(0, Math.max(0, this.loads.length - 20));
         this.readyWorkers += 1;
         if (this.readyWorkers >= this.size) {
@@ -333,7 +374,18 @@ export class PythonPool {
         }
 
         this.snapshot = message.snapshot;
+        if (message.snapshot !== null && message.key !== undefined && message.fromFile !== true) {
+          this.snapshotCache?.save(message.key, message.snapshot);
+        }
+
         this.startPending();
+        return;
+      case 'snapshot-file':
+        this.snapshotCache?.onFileRead(message.key, message.status, message.reason);
+        if (message.status === 'restored') {
+          slot.restoredFileKey = message.key;
+        }
+
         return;
       case 'load-failed':
         this.onLoadFailed(slot, message.message);
@@ -348,6 +400,30 @@ export class PythonPool {
         log.debug('python output', { stream: message.stream, text: message.text.slice(0, 500) });
         return;
     }
+  }
+
+  /**
+   * Performs a `requests` call of the running evaluation and posts the reply to the blocked
+   * worker. Only an evaluation in `layer` mode may reach the HTTP layer, so a replay-only
+   * evaluation cannot reach the network even through the bridge function itself.
+   */
+  private async onHttpRequest(slot: Slot, message: HttpBridgeRequest): Promise<void> {
+    const mode = slot.job?.request.http?.mode;
+    const sender = mode === 'layer' ? this.http : undefined;
+    const reason =
+      mode === 'layer'
+        ? 'The Python pool has no HTTP layer (PythonPoolOptions.http), so live requests are ' +
+          'not possible; replay recorded responses instead.'
+        : 'This evaluation replays recorded responses only; set http.mode to "layer" to send ' +
+          'requests through the HTTP layer.';
+    const replyJson = await answerBridgeRequest(sender, message.requestJson, reason);
+    if (slot.state === 'gone') {
+      return;
+    }
+
+    slot.httpPort.postMessage({ id: message.id, replyJson } satisfies HttpBridgeReply);
+    Atomics.store(slot.httpSignal, 0, 1);
+    Atomics.notify(slot.httpSignal, 0);
   }
 
   private onResult(slot: Slot, id: number, resultJson: string, memoryBytes: number): void {
@@ -385,6 +461,14 @@ export class PythonPool {
   private onLoadFailed(slot: Slot, message: string): void {
     this.loadFailures += 1;
     if (slot.makesSnapshot && this.snapshot === null) {
+      this.snapshotRequested = false;
+    }
+
+    // A snapshot file that restores but leaves the worker unable to start would fail every later
+    // process too, so it is removed and the next worker loads Pyodide and takes a new snapshot.
+    if (slot.restoredFileKey !== undefined) {
+      this.snapshotCache?.onFileRead(slot.restoredFileKey, 'rejected', message);
+      this.snapshot = null;
       this.snapshotRequested = false;
     }
 
@@ -438,6 +522,7 @@ export class PythonPool {
 
   private removeSlot(slot: Slot): void {
     slot.state = 'gone';
+    slot.httpPort.close();
     const index = this.slots.indexOf(slot);
     if (index >= 0) {
       this.slots.splice(index, 1);

@@ -13,12 +13,36 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
-import type { PoolMessage, WorkerConfig, WorkerMessage } from './protocol.js';
+import type {
+  HttpBridgeReply,
+  HttpBridgeRequest,
+  PoolMessage,
+  WorkerConfig,
+  WorkerMessage,
+} from './protocol.js';
+import {
+  readSnapshotFile,
+  snapshotFileName,
+  snapshotKey,
+  type SnapshotFileRead,
+} from './snapshot-file.js';
 
 /** Folder of the Python packages inside Pyodide's file system. */
 const SANDBOX_PATH = '/lib/stagecraft';
+
+/** Environment variables of Python. The snapshot key includes them, like the start-up code. */
+const PYTHON_ENVIRONMENT = { HOME: '/home/pyodide', LANG: 'C.UTF-8' };
+
+/** Python code that runs before the snapshot is taken, so every snapshot contains its imports. */
+const STARTUP_PYTHON = [
+  'import sys',
+  `sys.path.insert(0, ${JSON.stringify(SANDBOX_PATH)})`,
+  'from stagecraft_sim import models, runner, sandbox, transport_layer',
+  'models.load_models()',
+  'import requests, django.db.models, authentik.policies.types',
+].join('\n');
 
 const WASM_PAGE_BYTES = 65_536;
 
@@ -48,6 +72,19 @@ interface PyodideRuntime {
 }
 
 type EvaluateFunction = (requestJson: string) => string;
+
+type LoadPyodide = (options: Record<string, unknown>) => Promise<unknown>;
+
+interface StartedPython {
+  evaluate: EvaluateFunction;
+  /** Pyodide was restored from the snapshot file of the cache folder. */
+  fromFile: boolean;
+}
+
+type HttpBridgeFunction = (requestJson: string) => string;
+
+// How often a blocked bridge call wakes up to check the interrupt buffer, in ms.
+const BRIDGE_POLL_MS = 50;
 
 // Size of the WebAssembly memory after its last growth; 0 until it first grows.
 let wasmMemoryBytes = 0;
@@ -153,51 +190,209 @@ function disableHostAccess(pyodide: PyodideRuntime): void {
   delete pyodide.FS.filesystems.NODEFS;
 }
 
-async function startPython(config: WorkerConfig): Promise<EvaluateFunction> {
-  // Read the sources first, so that a wrong pythonRoot fails before the slow Pyodide start.
-  const sources = readSources(config.pythonRoot);
-  const { loadPyodide } = await import('pyodide');
-  // Pyodide derives its folder from the calling module's URL. That fails when the worker starts
-  // from evaluated code, so the folder of the installed package is passed explicitly.
-  const pyodidePackage = createRequire(import.meta.url).resolve('pyodide/package.json');
-  // NOTE: `_loadSnapshot` and `_makeSnapshot` are experimental options of Pyodide 314.0.8. A
-  // snapshot contains the Python heap only, so the sources are installed again after a restore.
+function bridgeError(code: string, message: string): string {
+  return JSON.stringify({ ok: false, code, message });
+}
+
+/**
+ * Creates the function Python's `requests` calls in `layer` mode. It posts the request to the
+ * pool and blocks this thread until the pool's reply arrives, because Python calls it
+ * synchronously. The wait ends early when the pool interrupts the evaluation (its timeout), so
+ * that Python can raise KeyboardInterrupt. A reply that comes after its call gave up is dropped
+ * by the next call, which only accepts its own id.
+ */
+function createHttpBridge(config: WorkerConfig, interrupt: Int32Array): HttpBridgeFunction {
+  const signal = new Int32Array(config.httpSignal);
+  const port = config.httpPort;
+  let sequence = 0;
+
+  return (requestJson: string): string => {
+    sequence += 1;
+    const id = sequence;
+    Atomics.store(signal, 0, 0);
+    port.postMessage({ id, requestJson } satisfies HttpBridgeRequest);
+
+    const deadline = performance.now() + config.httpWaitMs;
+    for (;;) {
+      // Drain replies: the pool posts a reply before it sets the signal.
+      for (let received = receiveMessageOnPort(port); received !== undefined;) {
+        const reply = received.message as HttpBridgeReply;
+        if (reply.id === id) {
+          return reply.replyJson;
+        }
+        received = receiveMessageOnPort(port);
+      }
+
+      if (Atomics.load(interrupt, 0) !== 0) {
+        return bridgeError('http-timeout', 'The evaluation was stopped while waiting for HTTP.');
+      }
+      if (performance.now() > deadline) {
+        return bridgeError(
+          'http-timeout',
+          `The HTTP layer did not answer within ${config.httpWaitMs / 1000} s.`,
+        );
+      }
+
+      Atomics.wait(signal, 0, 0, BRIDGE_POLL_MS);
+      Atomics.store(signal, 0, 0);
+    }
+  };
+}
+
+/** Loads Pyodide from scratch (taking a snapshot or not) or from a snapshot. */
+type PyodideStart = { restore: Uint8Array } | { makeSnapshot: boolean };
+
+/** A snapshot file of the cache folder, being read and checked. */
+interface SnapshotFile {
+  key: string;
+  read: Promise<SnapshotFileRead>;
+}
+
+// Pyodide derives its folder from the calling module's URL. That fails when the worker starts
+// from evaluated code, so the folder of the installed package is passed explicitly.
+function pyodidePackage(): { folder: string; version: string } {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('pyodide/package.json');
+  return { folder: dirname(path) + sep, version: (require(path) as { version: string }).version };
+}
+
+/**
+ * Loads Pyodide, installs the sources and runs the start-up code.
+ * NOTE: `_loadSnapshot` and `_makeSnapshot` are experimental options of Pyodide 314.0.8. A
+ * snapshot contains the Python heap only, so the sources are installed again after a restore.
+ */
+async function bootPyodide(
+  loadPyodide: LoadPyodide,
+  config: WorkerConfig,
+  sources: Map<string, string>,
+  start: PyodideStart,
+): Promise<PyodideRuntime> {
   const pyodide = (await loadPyodide({
-    indexURL: dirname(pyodidePackage) + sep,
-    ...(config.snapshot !== undefined ? { _loadSnapshot: config.snapshot } : {}),
-    ...(config.makeSnapshot && config.snapshot === undefined ? { _makeSnapshot: true } : {}),
+    indexURL: pyodidePackage().folder,
+    ...('restore' in start ? { _loadSnapshot: start.restore } : {}),
+    ...('makeSnapshot' in start && start.makeSnapshot ? { _makeSnapshot: true } : {}),
     // An empty, prototype-free object as `js`: Python code that imports it finds nothing.
     jsglobals: Object.create(null) as object,
-    env: { HOME: '/home/pyodide', LANG: 'C.UTF-8' },
+    // A copy, because Pyodide adds its defaults to the object it gets.
+    env: { ...PYTHON_ENVIRONMENT },
     stdin: () => null,
     stdout: (text: string) => post({ type: 'output', stream: 'stdout', text }),
     stderr: (text: string) => post({ type: 'output', stream: 'stderr', text }),
-  })) as unknown as PyodideRuntime;
+  })) as PyodideRuntime;
 
-  runtime = pyodide;
   pyodide.setInterruptBuffer(new Int32Array(config.interruptBuffer));
   installSources(pyodide, sources);
-  pyodide.runPython(
-    [
-      'import sys',
-      `sys.path.insert(0, ${JSON.stringify(SANDBOX_PATH)})`,
-      'from stagecraft_sim import models, runner, sandbox',
-      'models.load_models()',
-      'import requests, django.db.models, authentik.policies.types',
-    ].join('\n'),
-  );
+  pyodide.runPython(STARTUP_PYTHON);
+  return pyodide;
+}
 
-  if (config.makeSnapshot && config.snapshot === undefined) {
-    try {
-      const snapshot = pyodide.makeMemorySnapshot();
-      parentPort?.postMessage({ type: 'snapshot', snapshot } satisfies WorkerMessage, [
-        snapshot.buffer as ArrayBuffer,
-      ]);
-    } catch (error) {
-      // Without a snapshot the other workers start the slow way; this one is still usable.
-      post({ type: 'snapshot', snapshot: null, error: String(error) });
+/** Starts reading the snapshot file of the cache folder, when the pool gave one. */
+function openSnapshotFile(config: WorkerConfig, sources: Map<string, string>): SnapshotFile | null {
+  if (config.snapshotFolder === undefined || config.snapshot !== undefined) {
+    return null;
+  }
+
+  const key = snapshotKey({
+    pyodideVersion: pyodidePackage().version,
+    sources,
+    startupCode: `${JSON.stringify(PYTHON_ENVIRONMENT)}\n${STARTUP_PYTHON}`,
+  });
+  return { key, read: readSnapshotFile(join(config.snapshotFolder, snapshotFileName(key)), key) };
+}
+
+/**
+ * Restores Pyodide from the snapshot file and sends that snapshot to the pool for its other
+ * workers. Returns null when the file is missing, fails its checks or fails to restore; the
+ * worker then loads Pyodide from scratch.
+ */
+async function restoreSnapshotFile(
+  loadPyodide: LoadPyodide,
+  config: WorkerConfig,
+  sources: Map<string, string>,
+  file: SnapshotFile,
+): Promise<PyodideRuntime | null> {
+  const read = await file.read;
+  if (read.status === 'missing') {
+    post({ type: 'snapshot-file', key: file.key, status: 'missing' });
+    return null;
+  }
+
+  if (read.status === 'invalid') {
+    post({ type: 'snapshot-file', key: file.key, status: 'invalid', reason: read.reason });
+    return null;
+  }
+
+  let pyodide: PyodideRuntime;
+  try {
+    pyodide = await bootPyodide(loadPyodide, config, sources, { restore: read.snapshot });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    post({ type: 'snapshot-file', key: file.key, status: 'rejected', reason });
+    return null;
+  }
+
+  post({ type: 'snapshot-file', key: file.key, status: 'restored' });
+  // Pyodide copied the snapshot into its own memory, so the buffer can move to the pool.
+  parentPort?.postMessage(
+    {
+      type: 'snapshot',
+      snapshot: read.snapshot,
+      key: file.key,
+      fromFile: true,
+    } satisfies WorkerMessage,
+    [read.snapshot.buffer as ArrayBuffer],
+  );
+  return pyodide;
+}
+
+/**
+ * Takes a snapshot and sends it to the pool. It runs before the first evaluation, because the
+ * worker reads evaluation requests only after start-up, so the snapshot (which the pool may save
+ * to disk) contains no request data. The worker gets no environment variables either.
+ */
+function sendSnapshot(pyodide: PyodideRuntime, key: string | undefined): void {
+  try {
+    const snapshot = pyodide.makeMemorySnapshot();
+    parentPort?.postMessage(
+      { type: 'snapshot', snapshot, ...(key !== undefined ? { key } : {}) } satisfies WorkerMessage,
+      [snapshot.buffer as ArrayBuffer],
+    );
+  } catch (error) {
+    // Without a snapshot the other workers start the slow way; this one is still usable.
+    post({ type: 'snapshot', snapshot: null, error: String(error) });
+  }
+}
+
+async function startPython(config: WorkerConfig): Promise<StartedPython> {
+  // Read the sources first, so that a wrong pythonRoot fails before the slow Pyodide start.
+  const sources = readSources(config.pythonRoot);
+  const file = openSnapshotFile(config, sources);
+  const { loadPyodide } = (await import('pyodide')) as unknown as { loadPyodide: LoadPyodide };
+
+  let pyodide =
+    file !== null ? await restoreSnapshotFile(loadPyodide, config, sources, file) : null;
+  const fromFile = pyodide !== null;
+  if (pyodide === null) {
+    const makeSnapshot = config.makeSnapshot && config.snapshot === undefined;
+    const start = config.snapshot !== undefined ? { restore: config.snapshot } : { makeSnapshot };
+    pyodide = await bootPyodide(loadPyodide, config, sources, start);
+    if (makeSnapshot) {
+      sendSnapshot(pyodide, file?.key);
     }
   }
+
+  runtime = pyodide;
+  // A snapshot repeats the state of `random`, which Pyodide imports while it starts, so each
+  // worker seeds it again from os.urandom.
+  // NOTE: str hashes keep the hash secret of the snapshot, so set order repeats from process to
+  // process, while CPython on an authentik server picks a new secret per process.
+  pyodide.runPython('import random\nrandom.seed()\ndel random');
+
+  // Installed after the snapshot: a snapshot cannot hold references to JavaScript functions.
+  const transport = pyodide.globals.get('transport_layer') as {
+    install(bridge: HttpBridgeFunction): void;
+  };
+  transport.install(createHttpBridge(config, new Int32Array(config.interruptBuffer)));
 
   const runner = pyodide.globals.get('runner') as { evaluate: EvaluateFunction };
   const evaluate = runner.evaluate;
@@ -214,9 +409,9 @@ async function startPython(config: WorkerConfig): Promise<EvaluateFunction> {
     }),
   );
 
-  pyodide.runPython('sandbox.lock_down()\ndel models, runner, sandbox');
+  pyodide.runPython('sandbox.lock_down()\ndel models, runner, sandbox, transport_layer');
   disableHostAccess(pyodide);
-  return evaluate;
+  return { evaluate, fromFile };
 }
 
 async function main(): Promise<void> {
@@ -230,9 +425,9 @@ async function main(): Promise<void> {
   const interrupt = new Int32Array(config.interruptBuffer);
   const started = performance.now();
 
-  let evaluate: EvaluateFunction;
+  let python: StartedPython;
   try {
-    evaluate = await startPython(config);
+    python = await startPython(config);
   } catch (error) {
     post({ type: 'load-failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -242,8 +437,11 @@ async function main(): Promise<void> {
     type: 'ready',
     loadMs: performance.now() - started,
     memoryBytes: memoryBytes(),
-    fromSnapshot: config.snapshot !== undefined,
+    fromSnapshot: config.snapshot !== undefined || python.fromFile,
+    fromFile: python.fromFile,
   });
+
+  const evaluate = python.evaluate;
 
   port.on('message', (message: PoolMessage) => {
     if (message.type !== 'evaluate') {

@@ -130,14 +130,16 @@ export interface RecordedExchange {
 /** Settings of the `requests` module inside the sandbox. */
 export interface HttpSettings {
   /**
-   * `replay` returns the recorded `responses` only. A request without a recorded response raises
-   * `requests.exceptions.ConnectionError` naming the method and the URL.
-   * TODO: a `live` mode needs a synchronous bridge (Atomics.wait on a SharedArrayBuffer while
-   * another thread performs the call); the Python transport interface is ready for it.
+   * `replay` (the default) returns the recorded `responses` only. A request without a recorded
+   * response raises `requests.exceptions.ConnectionError` naming the method and the URL.
+   * `layer` sends each request through the Python pool's HTTP layer (its `http` option), which
+   * calls the network, records, or replays a recording or persona, depending on its own mode.
+   * Python blocks until the layer responds. Without an HTTP layer on the pool, every request
+   * raises `ConnectionError`.
    */
-  mode?: 'replay';
-  /** Recorded answers. Several answers for the same method and URL are used in order, and the
-   * last one repeats. */
+  mode?: 'replay' | 'layer';
+  /** Recorded responses for `replay`. Several responses for the same method and URL are used in
+   * order, and the last one repeats. */
   responses: RecordedExchange[];
 }
 

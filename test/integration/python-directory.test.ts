@@ -16,7 +16,7 @@ import {
 let pool: PythonPool;
 
 beforeAll(async () => {
-  pool = createPythonPool({ size: 1 });
+  pool = createPythonPool({ size: 1, cacheDir: null });
   await pool.ready;
 });
 

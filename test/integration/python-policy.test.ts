@@ -10,7 +10,7 @@ import { policy, readShared, sampleDirectory, userPolicy } from './python-suppor
 let pool: PythonPool;
 
 beforeAll(async () => {
-  pool = createPythonPool({ size: 1 });
+  pool = createPythonPool({ size: 1, cacheDir: null });
   await pool.ready;
 });
 

@@ -16,7 +16,13 @@ let pool: PythonPool;
 beforeAll(async () => {
   // A small Python heap so that the memory test reaches the cap quickly; recycling above
   // 200 MiB replaces the worker after that test.
-  pool = createPythonPool({ size: 1, memoryLimitMb: 256, recycleAboveMb: 200, graceMs: 500 });
+  pool = createPythonPool({
+    size: 1,
+    cacheDir: null,
+    memoryLimitMb: 256,
+    recycleAboveMb: 200,
+    graceMs: 500,
+  });
   await pool.ready;
 });
 
@@ -146,7 +152,7 @@ describe('pool', () => {
   });
 
   it('closed pool rejects evaluations', async () => {
-    const closing = createPythonPool({ size: 1 });
+    const closing = createPythonPool({ size: 1, cacheDir: null });
     await closing.close();
 
     const error: unknown = await closing
@@ -162,13 +168,15 @@ describe('pool start-up errors', () => {
   it('missing sources folder throws', () => {
     const missing = join(tmpdir(), 'stagecraft-no-such-python-root');
 
-    expect(() => createPythonPool({ size: 1, pythonRoot: missing })).toThrow(/sources are missing/);
+    expect(() => createPythonPool({ size: 1, cacheDir: null, pythonRoot: missing })).toThrow(
+      /sources are missing/,
+    );
   });
 
   it('folder without sources makes the pool unavailable', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'stagecraft-python-'));
     try {
-      const broken = createPythonPool({ size: 1, pythonRoot: empty });
+      const broken = createPythonPool({ size: 1, cacheDir: null, pythonRoot: empty });
       const error: unknown = await broken.ready.catch((caught: unknown) => caught);
       const rejected: unknown = await broken
         .evaluate(policy('return True'))

@@ -4,7 +4,13 @@ import base64
 import json
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema, NoRecordedResponse
+from requests.exceptions import (
+    InvalidSchema,
+    InvalidURL,
+    MissingSchema,
+    NoRecordedResponse,
+    RequestException,
+)
 from requests.models import PreparedRequest, Response
 from requests.structures import CaseInsensitiveDict
 from stagecraft_sim import state
@@ -163,12 +169,8 @@ def _apply_auth(auth, headers):
         auth(PreparedRequest("", "", headers, None))
 
 
-def _send(prepared):
-    evaluation = state.current()
-    response = evaluation.transport.send(
-        prepared.method, prepared.url, prepared.headers, prepared.body
-    )
-    exchange = {
+def _exchange(prepared, response):
+    return {
         "method": prepared.method,
         "url": prepared.url,
         "requestHeaders": dict(prepared.headers.items()),
@@ -177,7 +179,21 @@ def _send(prepared):
         "status": None if response is None else response["status"],
         "responseBody": None if response is None else response["body"].decode("utf-8", "replace"),
     }
-    evaluation.recorder.http.append(exchange)
+
+
+def _send(prepared):
+    evaluation = state.current()
+    try:
+        response = evaluation.transport.send(
+            prepared.method, prepared.url, prepared.headers, prepared.body
+        )
+    except RequestException as exc:
+        # A transport that reaches the HTTP layer raises its failures; they are recorded too.
+        evaluation.recorder.http.append(_exchange(prepared, None))
+        exc.request = prepared
+        raise
+
+    evaluation.recorder.http.append(_exchange(prepared, response))
     if response is None:
         raise NoRecordedResponse(
             f"No recorded response for {prepared.method} {prepared.url}. The simulation makes no "

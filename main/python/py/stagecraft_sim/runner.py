@@ -23,6 +23,7 @@ from stagecraft_sim.http_request import HttpRequest
 from stagecraft_sim.orm.anonymous import AnonymousUser
 from stagecraft_sim.recorder import Recorder
 from stagecraft_sim.transport import ReplayTransport
+from stagecraft_sim.transport_layer import LayerTransport
 
 # authentik compiles an unsaved policy with this file name when validating it
 # (authentik/policies/expression/api.py), and an unsaved property mapping with str(None)
@@ -40,7 +41,11 @@ class Evaluation:
         self.request = request
         self.recorder = Recorder()
         self.directory = Directory(request.get("directory") or {}, self.recorder)
-        self.transport = ReplayTransport((request.get("http") or {}).get("responses"))
+        http = request.get("http") or {}
+        if http.get("mode") == "layer":
+            self.transport = LayerTransport()
+        else:
+            self.transport = ReplayTransport(http.get("responses"))
         self.dns = request.get("dns") or {}
         self.policies = request.get("policies") or {}
         self.call_depth = 0

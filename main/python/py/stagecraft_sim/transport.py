@@ -1,9 +1,9 @@
-"""Where ``requests`` calls go: recorded responses now, a live bridge later.
+"""The replay transport of ``requests``: the responses given with the evaluation request.
 
 A transport has one method, ``send(method, url, headers, body)``, that returns a dict with
-``status``, ``reason``, ``headers`` and ``body`` (bytes), or None when it has no response. A
-live transport would block on a SharedArrayBuffer while the Node side performs the call. It can
-replace ReplayTransport without changes to the ``requests`` shim.
+``status``, ``reason``, ``headers`` and ``body`` (bytes), or None when it has no response. It
+may also raise a ``requests`` exception. ``transport_layer.LayerTransport`` is the other
+transport: it blocks while the Node side's HTTP layer performs the call.
 """
 
 import json

@@ -18,9 +18,17 @@ import type { PythonPool } from '../python/pool.js';
 import { loadPersonas } from '../simulator/personas.js';
 import { simulateFlow } from '../simulator/simulate.js';
 import type { ExpressionEvaluator } from '../simulator/types.js';
-import type { Command } from './command.js';
+import type { HttpSender } from '../../shared/http/exchange.js';
+import type { SimulationTrace } from '../../shared/simulator/trace.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { scenarioFromRun } from '../scenarios/run.js';
+import { saveScenario } from '../scenarios/store.js';
+import { SwitchingSender } from '../simulator/oauth/http.js';
+import type { Command, CommandArgs, CommandIo } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
 import { openProject, projectPath } from './project.js';
+import type { SourceRun } from './simulate-source.js';
+import { readSourceRun, SOURCE_OPTIONS, SOURCE_USAGE } from './simulate-source.js';
 
 /** Exit codes of the outcomes; `completed` exits 0. */
 const OUTCOME_CODES: Record<Exclude<SimulationOutcome['kind'], 'completed'>, ErrorCode> = {
@@ -40,12 +48,25 @@ export function useSimulatorEvaluator(evaluator: ExpressionEvaluator | undefined
   sharedEvaluator = evaluator;
 }
 
-// Starts Pyodide (about 2 s) only when the run evaluates an expression.
-class LazyPoolEvaluator implements ExpressionEvaluator {
+/** Returns the evaluator set by {@link useSimulatorEvaluator}, if any. */
+export function sharedSimulatorEvaluator(): ExpressionEvaluator | undefined {
+  return sharedEvaluator;
+}
+
+/**
+ * An evaluator that starts Pyodide (about 2 s) only when a run evaluates an expression. With
+ * `http`, the pool sends the `requests` calls of `layer`-mode evaluations to it.
+ */
+export class LazyPoolEvaluator implements ExpressionEvaluator {
   private pool: PythonPool | undefined;
 
+  constructor(private readonly http?: HttpSender) {}
+
   evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
-    this.pool ??= createPythonPool({ size: 1 });
+    this.pool ??= createPythonPool({
+      size: 1,
+      ...(this.http === undefined ? {} : { http: this.http }),
+    });
     return this.pool.evaluate(request);
   }
 
@@ -133,7 +154,9 @@ export const simulateCommand: Command = {
     '                           configure_stage, a prompt field key, stage:NAME (pass|fail)',
     '  --next URL               the `next` query parameter the flow is opened with',
     '  --application SLUG       the application the flow runs for',
-    '  --via-source SLUG        start the flow as after a login through this source',
+    '  --via-source SLUG        start the flow as after a login through this source, with the',
+    "                           persona's username, email and name as what the source returned",
+    ...SOURCE_USAGE,
     '  --authentik-version V    the release to reproduce (default 2025.12)',
     '  --policy-timeout SECONDS stop a policy after this long (default: the binding timeout)',
     '  --no-cache               switch the plan and policy-result caches off',
@@ -142,7 +165,8 @@ export const simulateCommand: Command = {
     '',
     'Exit codes: 0 completed, 10 denied, 11 answer rejected (the form would be shown again),',
     '12 an input is missing, 13 the flow failed (e.g. a policy did not finish), 2 usage,',
-    '3 project, flow or persona not found, 7 Python could not be loaded.',
+    '3 project, flow, persona or source not found, 4 recording unreadable, 7 Python could not',
+    'be loaded, 8 an HTTP request of a live login failed, 9 the client secret is not set.',
   ].join('\n'),
   options: {
     project: { type: 'string' },
@@ -157,11 +181,15 @@ export const simulateCommand: Command = {
     'policy-timeout': { type: 'string' },
     'no-cache': { type: 'boolean' },
     'show-context': { type: 'boolean' },
+    ...SOURCE_OPTIONS,
   },
 
   async run(args, io) {
-    const flow = stringOption(args, 'flow');
-    if (flow === undefined || flow === '') {
+    const flowOption = stringOption(args, 'flow');
+    if (
+      (flowOption === undefined || flowOption === '') &&
+      stringOption(args, 'source') === undefined
+    ) {
       throw new StagecraftError('usage', 'missing --flow SLUG (the slug of the flow to run)');
     }
 
@@ -187,10 +215,22 @@ export const simulateCommand: Command = {
       objects = await objectsFromFiles(args.positionals.map((file) => resolve(io.cwd, file)));
     }
 
-    const lazy = sharedEvaluator === undefined ? new LazyPoolEvaluator() : undefined;
+    const sourceRun = await readSourceRun(args, io, objects, personas);
+    const flow = sourceRun?.flow ?? flowOption;
+    if (flow === undefined) {
+      throw new StagecraftError('usage', 'missing --flow SLUG (the slug of the flow to run)');
+    }
+    const switching = sourceRun?.live === undefined ? undefined : new SwitchingSender();
+    switching?.use(sourceRun?.live);
+    const lazy = sharedEvaluator === undefined ? new LazyPoolEvaluator(switching) : undefined;
+    if (sourceRun !== undefined) {
+      // Only a pool of this command is wired to the live layer; a shared one gets reruns.
+      sourceRun.login.viaPool = sourceRun.live !== undefined && lazy !== undefined;
+    }
+
     let trace;
     try {
-      const user = stringOption(args, 'user');
+      const user = sourceRun?.actor ?? stringOption(args, 'user');
       const password = stringOption(args, 'password');
       const next = stringOption(args, 'next');
       const application = stringOption(args, 'application');
@@ -200,29 +240,133 @@ export const simulateCommand: Command = {
         objects,
         flow,
         evaluator: sharedEvaluator ?? (lazy as ExpressionEvaluator),
-        personas,
+        personas: sourceRun?.personas ?? personas,
         inputs: parseInputs(listOption(args, 'input')),
         ...(user === undefined ? {} : { actor: user }),
         ...(password === undefined ? {} : { password }),
         ...(next === undefined ? {} : { next }),
         ...(application === undefined ? {} : { application }),
         ...(viaSource === undefined ? {} : { viaSource }),
+        ...(sourceRun === undefined ? {} : { viaSource: sourceRun.slug, oauth: sourceRun.login }),
         ...(authentikVersion === undefined ? {} : { authentikVersion }),
         ...(timeout === undefined ? {} : { policyTimeoutMs: timeout }),
         ...(args.values['no-cache'] === true ? { cache: null } : {}),
       });
     } finally {
       await lazy?.close();
+      await sourceRun?.close();
     }
+
+    const saveAs = stringOption(args, 'save-scenario');
+    const saved =
+      saveAs === undefined
+        ? undefined
+        : saveRunAsScenario(args, io, saveAs, trace, {
+            objects,
+            personas,
+            sourceRun,
+            flow,
+            authentikVersion,
+          });
 
     const kind = trace.outcome.kind;
     const exit = kind === 'completed' ? 0 : ERROR_CODES[OUTCOME_CODES[kind]].exit;
     if (args.json) {
-      printJson(io, { ok: exit === 0, exitCode: exit, trace });
+      printJson(io, {
+        ok: exit === 0,
+        exitCode: exit,
+        trace,
+        ...(saved === undefined ? {} : { scenario: saved }),
+      });
     } else {
       io.stdout(formatTrace(trace, { showContext: args.values['show-context'] === true }));
+      if (saved !== undefined) {
+        io.stdout(`Saved scenario "${saved.name}" expecting: ${describeExpectation(saved)}.\n`);
+      }
     }
 
     return exit;
   },
 };
+
+interface SaveContext {
+  objects: ModelObject[];
+  personas: Persona[];
+  sourceRun: SourceRun | undefined;
+  flow: string;
+  authentikVersion: string | undefined;
+}
+
+// `--save-scenario NAME`: the run's persona, flow, source and inputs, and its outcome as the
+// expected one. The project is opened again for writing after the run.
+function saveRunAsScenario(
+  args: CommandArgs,
+  io: CommandIo,
+  name: string,
+  trace: SimulationTrace,
+  context: SaveContext,
+): Scenario {
+  if (stringOption(args, 'project') === undefined) {
+    throw new StagecraftError(
+      'usage',
+      '--save-scenario needs --project P to store the scenario in',
+    );
+  }
+  const persona = context.sourceRun?.actor ?? stringOption(args, 'user');
+  if (persona === undefined) {
+    throw new StagecraftError(
+      'usage',
+      '--save-scenario needs a persona: give --user NAME or --persona NAME',
+    );
+  }
+  if (context.sourceRun !== undefined && context.sourceRun.scenarioHttp === undefined) {
+    throw new StagecraftError(
+      'usage',
+      '--save-scenario works with --persona only: a scenario replays a persona, and live runs and recording files are not part of the project',
+    );
+  }
+
+  const inputs = parseInputs(listOption(args, 'input'));
+  const next = stringOption(args, 'next');
+  const base = {
+    name,
+    persona,
+    flow: context.flow,
+    ...(context.sourceRun === undefined
+      ? {}
+      : { source: context.sourceRun.slug, http: context.sourceRun.scenarioHttp! }),
+    ...(Object.keys(inputs).length === 0 ? {} : { inputs }),
+    ...(next === undefined ? {} : { next }),
+  };
+  const scenario = scenarioFromRun(base, trace, {
+    objects: context.objects,
+    personas: context.sourceRun?.personas ?? context.personas,
+  });
+
+  const store = openProject(projectPath(args, io));
+  try {
+    return saveScenario(store, scenario);
+  } finally {
+    store.close();
+  }
+}
+
+/** Describes what a scenario expects in one line. */
+export function describeExpectation(scenario: Scenario): string {
+  const expect = scenario.expect;
+  const parts: string[] = [expect.outcome];
+  if (expect.stage !== undefined) {
+    parts.push(`at stage ${expect.stage}`);
+  }
+  if (expect.message !== undefined) {
+    parts.push(`with "${expect.message}"`);
+  }
+  if (expect.redirect !== undefined) {
+    parts.push(`to ${expect.redirect}`);
+  }
+  if (expect.groups !== undefined) {
+    parts.push(`groups [${expect.groups.join(', ')}]`);
+  }
+
+  return parts.join(' ');
+}

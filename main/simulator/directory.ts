@@ -212,6 +212,14 @@ export class SimulatedDirectory {
     return user;
   }
 
+  /** Adds a group, as a source's group synchronisation creates one, and returns it. */
+  createGroup(name: string, attributes: Record<string, JsonValue> = {}): SimGroup {
+    const group = this.addGroup(name);
+    group.attributes = structuredClone(attributes);
+
+    return group;
+  }
+
   /** Replaces a stored user with a changed copy. */
   saveUser(user: DirectoryUser): void {
     this.users.set(user.pk, structuredClone(user));

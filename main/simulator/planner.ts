@@ -26,7 +26,7 @@ export interface InMemoryStage {
   kind: 'in-memory';
   name: string;
   /** The built-in view that runs the stage. */
-  view: 'redirect' | 'message' | 'source-post';
+  view: 'redirect' | 'message' | 'source-post' | 'group-update';
   data: JsonMap;
 }
 

@@ -9,6 +9,7 @@ import { StagecraftError } from '../../shared/errors.js';
 import { readFlow } from '../../shared/model/flows.js';
 import type { ModelObject } from '../../shared/model/object.js';
 import { mergeEntryData } from '../../shared/model/view.js';
+import type { SimSource } from '../../shared/simulator/evaluation.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import { DEFAULT_AUTHENTIK_VERSION, parseAuthentikVersion } from '../../shared/simulator/rules.js';
 import type { SimulationOutcome, SimulationTrace } from '../../shared/simulator/trace.js';
@@ -24,6 +25,11 @@ import { EXPRESSION_POLICY_MODEL } from './policies.js';
 import { ProjectIndex, plainValue } from './project-index.js';
 import { TraceRecorder } from './recorder.js';
 import { flowSlugOf } from './request.js';
+import { recordEvent, recordMessage } from './effects.js';
+import { adviseOnPolicyErrors } from './oauth/advice.js';
+import type { OAuthLoginOptions } from './oauth/login.js';
+import { findOAuthSourceObject, loginThroughOAuth } from './oauth/login.js';
+import type { SourceDecision, SourceIdentity } from './source.js';
 import { decideSourceAction, findSource, planSourceFlow } from './source.js';
 import type { ExpressionEvaluator, RunState, SimSession } from './types.js';
 import { SimulationHalt } from './types.js';
@@ -54,6 +60,12 @@ export interface SimulationOptions {
   application?: string;
   /** Start the flow as after a login through this source (slug). */
   viaSource?: string;
+  /**
+   * With `viaSource` naming an OAuth source: run the whole login (redirect, token and profile
+   * requests, property mappings) against this HTTP layer, instead of taking the identity from the
+   * persona. Policies then send their `requests` calls through the same layer.
+   */
+  oauth?: OAuthLoginOptions;
   /** Stop a policy after this many milliseconds instead of its binding's timeout. */
   policyTimeoutMs?: number;
   /** Limit of browser requests before the run counts as looping. Default 200. */
@@ -184,6 +196,7 @@ export async function simulateFlow(options: SimulationOptions): Promise<Simulati
   }
 
   finish(state, outcome);
+  adviseOnPolicyErrors(state);
   for (const key of state.inputs.unusedExplicitKeys()) {
     recorder.finding('info', 'input-unused', `The input "${key}" was given but no stage used it.`);
   }
@@ -207,8 +220,29 @@ export async function simulateFlow(options: SimulationOptions): Promise<Simulati
     effects: recorder.effects,
     findings: recorder.findings,
     rules: recorder.usedRules(),
+    ...(state.sourceLogin === undefined ? {} : { source: state.sourceLogin }),
     durationMs: performance.now() - started,
   };
+}
+
+// SourceFlowManager.handle_existing_link for a logged-in browser: the connection is saved, a
+// message shown and the browser sent to the user settings, without a flow.
+function finishLink(
+  state: RunState,
+  flow: string,
+  source: SimSource,
+  decision: Extract<SourceDecision, { action: 'linked' }>,
+): SimulationOutcome {
+  recordEvent(state, {
+    action: 'source_linked',
+    app: 'authentik.core.sources.flow_manager',
+    context: { message: 'Linked Source', source: source.slug },
+    user: decision.user.username,
+  });
+  recordMessage(state, { level: 'success', text: decision.message, by: `source ${source.slug}` });
+  state.recorder.note(`The connection to ${source.slug} is saved for ${decision.user.username}.`);
+
+  return { kind: 'completed', flow, redirect: decision.redirect, why: decision.why };
 }
 
 async function drive(
@@ -219,18 +253,46 @@ async function drive(
   let executor = new FlowExecutor(state, flow);
 
   if (options.viaSource !== undefined) {
-    state.recorder.startStep('source', executor.slug, `Login through source ${options.viaSource}`);
-    const source = findSource(state, options.viaSource);
-    const decision = decideSourceAction(state, source, flow);
+    let source: SimSource;
+    let decision: SourceDecision;
+    let identity: SourceIdentity | undefined;
+    if (options.oauth === undefined) {
+      state.recorder.startStep(
+        'source',
+        executor.slug,
+        `Login through source ${options.viaSource}`,
+      );
+      source = findSource(state, options.viaSource);
+      decision = decideSourceAction(state, source, flow);
+    } else {
+      const object = findOAuthSourceObject(state.index.objects, options.viaSource);
+      const login = await loginThroughOAuth(
+        state,
+        object,
+        flow,
+        options.personas ?? [],
+        options.oauth,
+      );
+      if (login.kind === 'ended') {
+        return login.outcome;
+      }
+      ({ source, decision, identity } = login);
+    }
+
     if (decision.action === 'deny') {
       state.recorder.setStatus('denied', decision.why);
       return { kind: 'denied', flow: executor.slug, message: decision.message, why: decision.why };
     }
-    state.recorder.note(`The source flow manager decides: ${decision.action} (${decision.why}).`);
+    if (decision.action === 'linked') {
+      return finishLink(state, executor.slug, source, decision);
+    }
+    if (options.oauth === undefined) {
+      state.recorder.note(`The source flow manager decides: ${decision.action} (${decision.why}).`);
+    }
 
     executor = new FlowExecutor(state, decision.flow);
     try {
-      state.sessionPlan = await planSourceFlow(state, decision, source);
+      state.sessionPlan = await planSourceFlow(state, decision, source, identity);
     } catch (error) {
       if (error instanceof FlowNonApplicable) {
         state.recorder.setStatus('not-applicable', error.why);

@@ -10,7 +10,7 @@ import type {
 } from '../../shared/simulator/evaluation.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import type { AuthentikVersion } from '../../shared/simulator/rules.js';
-import type { StageRef } from '../../shared/simulator/trace.js';
+import type { SourceLoginDetails, StageRef } from '../../shared/simulator/trace.js';
 import type { SimulationCache } from './cache.js';
 import type { SimulatedDirectory } from './directory.js';
 import type { RunInputs } from './inputs.js';
@@ -56,6 +56,8 @@ export interface RunState {
   application: string | undefined;
   /** The plan stored in the session (`authentik/flows/plan`); null when there is none. */
   sessionPlan: FlowPlan | null;
+  /** What a login through an OAuth source exchanged and decided, when the run started with one. */
+  sourceLogin?: SourceLoginDetails;
 }
 
 /** Codes of {@link SimulationHalt}. */

@@ -97,6 +97,31 @@ export const RULES = {
       },
     ],
   },
+  /**
+   * The user properties authentik's Discord source derives from `users/@me`
+   * (authentik/sources/oauth/types/discord.py). The newer variant came with the `discord_guild_id`
+   * field, whose migration was generated on 2026-05-25; 2026.5 as its first release is an
+   * estimate from that date.
+   */
+  discordUserProperties: {
+    id: 'discord-user-properties',
+    variants: [
+      {
+        tag: 'before-2026.5',
+        summary:
+          'The Discord source sets username and name to the Discord username and email to the ' +
+          'email, or None without the email scope.',
+      },
+      {
+        since: '2026.5',
+        tag: '2026.5',
+        summary:
+          'The Discord source sets name to global_name (a null global_name leaves the user ' +
+          'without a name), attributes.discord_avatar to the avatar URL, and the roles of ' +
+          'discord_guild_id as groups when the token scope contains guilds.members.read.',
+      },
+    ],
+  },
 } as const satisfies Record<string, RuleDefinition>;
 
 /** A rule of the table above. */

@@ -162,6 +162,28 @@ export type StepStatus =
   | 'error'
   | 'completed';
 
+/**
+ * One HTTP exchange the simulated server made: the source's token and profile requests, or a
+ * policy's or property mapping's `requests` call. Secrets in URLs, headers and bodies are masked.
+ */
+export interface HttpTraceExchange {
+  /** The sender, e.g. `source discord` or `policy discord-guild-check`. */
+  by: string;
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  /** Null when no response came and the call raised instead. */
+  status: number | null;
+  responseHeaders?: Record<string, string>;
+  /** JSON bodies as JSON, other bodies as text; null for none. */
+  responseBody: JsonValue;
+  /** The origin of the response: `persona NAME`, `recording FILE`, `live`, `sandbox`. */
+  respondedBy?: string;
+  /** The reason no response came, e.g. the replay had no response for the request. */
+  error?: string;
+}
+
 /** One step of the run. */
 export interface TraceStep {
   index: number;
@@ -191,6 +213,8 @@ export interface TraceStep {
   contextAfter?: JsonMap;
   /** Ids of the version-dependent rules applied in this step. */
   rules: string[];
+  /** HTTP exchanges the server made in this step, in order. */
+  http?: HttpTraceExchange[];
   durationMs: number;
 }
 
@@ -205,6 +229,8 @@ export interface Finding {
   message: string;
   /** Index of the step it was found in. */
   step: number;
+  /** A suggested change that removes the problem, when one is known. */
+  fix?: string;
 }
 
 /** A user the run created or changed. */
@@ -295,6 +321,31 @@ export interface RuleUse {
   summary: string;
 }
 
+/** The exchanges and decisions of a login through an OAuth source, before any flow ran. */
+export interface SourceLoginDetails {
+  slug: string;
+  name: string;
+  providerType: string;
+  /** The authorize URL the browser is sent to, with `state` masked. */
+  authorizeUrl: string;
+  /** The scopes the authorize request contains, as authentik sends them. */
+  requestedScopes: string[];
+  /** The scopes the token response grants; absent when no token came. */
+  grantedScope?: string;
+  /** The identifier the connection is keyed by (`str(info["id"])` for most types). */
+  identifier?: string;
+  /** The user info the profile endpoint returned (masked). */
+  userinfo?: JsonMap;
+  /** The user properties after the base properties and the property mappings. */
+  properties?: JsonMap;
+  /** Group properties by group id. */
+  groups?: Record<string, JsonMap>;
+  /** The source flow manager's decision. */
+  action?: 'auth' | 'link' | 'enroll' | 'deny';
+  /** Username of the user the decision authenticates or links, when there is one. */
+  matchedUser?: string;
+}
+
 /** The full trace of one run. */
 export interface SimulationTrace {
   version: typeof TRACE_VERSION;
@@ -310,6 +361,8 @@ export interface SimulationTrace {
   effects: SimulationEffects;
   findings: Finding[];
   rules: RuleUse[];
+  /** Present when the run started with a login through an OAuth source. */
+  source?: SourceLoginDetails;
   /** Wall-clock time of the whole run, in milliseconds. */
   durationMs: number;
 }

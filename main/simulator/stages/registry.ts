@@ -1,5 +1,6 @@
 /** Picks the view that runs a stage, by model; unknown models get the "not simulated" view. */
 import type { FlowExecutor } from '../executor.js';
+import { GroupUpdateStageView } from '../oauth/group-update.js';
 import type { PlanBinding } from '../planner.js';
 import { AuthenticatorValidateStageView } from './authenticator-validate.js';
 import type { StageView } from './base.js';
@@ -49,6 +50,8 @@ export function createStageView(executor: FlowExecutor, binding: PlanBinding): S
         return new MessageStageView(executor, binding);
       case 'source-post':
         return new SourcePostStageView(executor, binding);
+      case 'group-update':
+        return new GroupUpdateStageView(executor, binding);
     }
   }
 

@@ -47,6 +47,107 @@ export const ERROR_CODES = {
   // Python sandbox
   'python-unavailable': { exit: 7, summary: 'The Python runtime (Pyodide) could not be loaded.' },
   'python-pool-closed': { exit: 70, summary: 'The Python pool was closed before the evaluation.' },
+  // HTTP layer: live calls, recordings and replay
+  'http-invalid-request': {
+    exit: 8,
+    summary: 'An outgoing request has an invalid URL, method or header.',
+  },
+  'http-connection-failed': {
+    exit: 8,
+    summary: 'The server could not be reached or closed the connection.',
+  },
+  'http-timeout': { exit: 8, summary: 'The server did not answer within the time limit.' },
+  'http-too-large': { exit: 8, summary: 'A response body is larger than the size limit.' },
+  'http-redirect': {
+    exit: 8,
+    summary: 'A server redirected to another host; redirects are reported, never followed.',
+  },
+  'http-no-match': {
+    exit: 8,
+    summary: 'A replayed request has no answer in the recording or the persona.',
+  },
+  'http-live-disabled': {
+    exit: 8,
+    summary: 'An evaluation tried a live HTTP call, but only replay is allowed for it.',
+  },
+  'recording-invalid': { exit: 4, summary: 'An HTTP recording file is malformed or truncated.' },
+  'recording-version': {
+    exit: 4,
+    summary: 'An HTTP recording was written in a format version this Stagecraft cannot read.',
+  },
+  'recording-mismatch': {
+    exit: 4,
+    summary: 'An HTTP recording belongs to another source, provider or API base.',
+  },
+  'credentials-missing': {
+    exit: 9,
+    summary: 'A live OAuth run needs a client secret from an environment variable that is unset.',
+  },
+  'oauth-login-failed': {
+    exit: 8,
+    summary: 'The OAuth login did not return a code: denied, wrong state or timed out.',
+  },
+  'source-not-found': { exit: 3, summary: 'No source with that slug in the project.' },
+  'source-unsupported': {
+    exit: 2,
+    summary: 'The source is of a provider type that this command does not support.',
+  },
+  // authentik servers: profiles, tokens, pull, diff and push
+  'server-url-invalid': {
+    exit: 2,
+    summary: 'A server address is not an https:// URL (plain http only for this computer).',
+  },
+  'server-profile-invalid': { exit: 2, summary: 'A server profile has an invalid field.' },
+  'server-profile-not-found': { exit: 3, summary: 'No server profile with that name.' },
+  'server-ca-unreadable': { exit: 3, summary: 'The CA certificate file cannot be read.' },
+  'server-flow-not-found': { exit: 3, summary: 'The server has no flow with that slug.' },
+  'server-instance-conflict': {
+    exit: 2,
+    summary: 'A blueprint instance of that name reads a file on the server, not inline content.',
+  },
+  'server-unreachable': { exit: 14, summary: 'The server could not be reached.' },
+  'server-timeout': { exit: 14, summary: 'The server did not answer within the time limit.' },
+  'server-tls': {
+    exit: 14,
+    summary: "The server's TLS certificate could not be verified (self-signed, wrong CA or name).",
+  },
+  'server-connection-lost': {
+    exit: 14,
+    summary: 'The connection dropped before the server answered; the outcome is unknown.',
+  },
+  'server-token-missing': {
+    exit: 15,
+    summary: 'No API token: set the token variable, STAGECRAFT_TOKEN, or store one in the app.',
+  },
+  'server-token-rejected': {
+    exit: 15,
+    summary: 'The server rejected the API token (invalid, expired or not an API token).',
+  },
+  'server-forbidden': {
+    exit: 15,
+    summary: "The token's user lacks a permission the request needs.",
+  },
+  'server-rejected': {
+    exit: 16,
+    summary: 'The server rejected the blueprint; its logs name the entry and the reason.',
+  },
+  'server-apply-failed': {
+    exit: 16,
+    summary: 'The managed blueprint instance was applied and ended with status error.',
+  },
+  'server-apply-timeout': {
+    exit: 17,
+    summary: 'The server did not report the blueprint apply within the time limit.',
+  },
+  'server-endpoint-missing': {
+    exit: 17,
+    summary: 'The server has no such API endpoint (an older authentik release).',
+  },
+  'server-error': { exit: 17, summary: 'The server failed with an internal error (HTTP 5xx).' },
+  'server-response-invalid': {
+    exit: 17,
+    summary: 'The server answered with a body that is not what the authentik API returns.',
+  },
   // Flow simulation: outcomes of `stagecraft simulate` and the inputs it reads
   'simulation-denied': {
     exit: 10,
@@ -66,6 +167,16 @@ export const ERROR_CODES = {
   },
   'persona-not-found': { exit: 3, summary: 'No persona or directory user with that name.' },
   'persona-invalid': { exit: 6, summary: 'A stored persona is malformed.' },
+  // Saved scenarios and `stagecraft test`
+  'scenario-invalid': {
+    exit: 6,
+    summary: 'A saved scenario is malformed or has a format version this Stagecraft cannot read.',
+  },
+  'scenario-not-found': { exit: 3, summary: 'No saved scenario with that name.' },
+  'scenario-mismatch': {
+    exit: 18,
+    summary: 'At least one saved scenario ran differently from what it expects.',
+  },
   // App services and their transports (Electron IPC, web mode)
   'invalid-argument': {
     exit: 2,

@@ -6,10 +6,17 @@ import { parseArgs } from 'node:util';
 import { ERROR_CODES, isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import { configureLogging, createLogger } from '../log.js';
 import type { Command, CommandIo } from './command.js';
+import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { infoCommand } from './info.js';
+import { personasCommand } from './personas.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
+import { recordCommand } from './record.js';
+import { serverCommand } from './server.js';
 import { simulateCommand } from './simulate.js';
+import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
 const log = createLogger('cli');
@@ -21,6 +28,13 @@ export const COMMANDS: Command[] = [
   validateCommand,
   infoCommand,
   simulateCommand,
+  testCommand,
+  personasCommand,
+  recordCommand,
+  pullCommand,
+  diffCommand,
+  pushCommand,
+  serverCommand,
 ];
 
 const VERSION = '0.1.0';

@@ -148,6 +148,7 @@ export class ProjectWindows {
     window.on('closed', () => {
       unsubscribe();
       services.close();
+      void services.dispose();
       this.windows.delete(contentsId);
       this.onChange();
     });

@@ -9,6 +9,9 @@ import type { AppEnvironment, NativeDialogs } from './environment.js';
 import { EventHub } from './events.js';
 import { createProjectService } from './project-service.js';
 import { ProjectSession } from './session.js';
+import { createServerService } from './server-service.js';
+import { createSimulatorService } from './simulator-service.js';
+import type { SimulatorServiceOptions } from './simulator-service.js';
 
 export { createAppEnvironment, describeApp } from './environment.js';
 export type { AppEnvironment, AppEnvironmentOptions, NativeDialogs } from './environment.js';
@@ -25,22 +28,33 @@ export interface WindowServices {
   session: ProjectSession;
   /** Closes the open project; the services must not be called afterwards. */
   close(): void;
+  /** Stops the simulator's Python workers, if they were started. */
+  dispose(): Promise<void>;
 }
 
 /** Creates the services of one window; `dialogs` gives the desktop app's native dialogs. */
 export function createWindowServices(
   environment: AppEnvironment,
-  options: { dialogs?: NativeDialogs } = {},
+  options: { dialogs?: NativeDialogs; simulator?: SimulatorServiceOptions } = {},
 ): WindowServices {
   const events = new EventHub();
   const session = new ProjectSession();
+  const simulator = createSimulatorService(session, options.simulator);
 
   const handlers: ServiceHandlers = {
     project: createProjectService(environment, session, events),
     blueprints: createBlueprintService(environment, session, events, options.dialogs),
     app: createAppService(environment, options.dialogs),
     secrets: createSecretService(environment),
+    simulator: simulator.service,
+    server: createServerService(environment, session, events),
   };
 
-  return { handlers, events, session, close: () => session.close() };
+  return {
+    handlers,
+    events,
+    session,
+    close: () => session.close(),
+    dispose: () => simulator.dispose(),
+  };
 }

@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+import Database from 'better-sqlite3';
+
 import { StagecraftError } from '../../shared/errors.js';
 import { importBlueprints } from '../blueprints/import.js';
 import { ProjectStore } from '../project/index.js';
@@ -15,11 +17,25 @@ import { loadBlueprintText } from './import-text.js';
 export const SAMPLE_PROJECT_FILE = 'Stagecraft sample.stagecraft';
 
 /**
+ * Deletes the undo history of a closed project file, so that the sample opens with nothing to
+ * undo. Otherwise its import is the first undo step, and Undo right after the first start
+ * empties the sample.
+ * NOTE: this writes the `history` table of the project schema (main/project/schema.ts) directly,
+ * because ProjectStore has no call to drop its history.
+ */
+function clearHistory(path: string): void {
+  const db = new Database(path);
+  try {
+    db.prepare('DELETE FROM history').run();
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Returns the path of the sample project, creating it first when it does not exist. The project
  * is built under a temporary name and renamed when complete, so an interrupted first start does
- * not leave a half-filled sample behind.
- * NOTE: the import is the project's first undo step, so undo right after the first start empties
- * the sample. The project store offers no way to start with an empty history.
+ * not leave a half-filled sample behind. The finished sample has no undo history.
  */
 export function ensureSampleProject(environment: AppEnvironment): string {
   const folder = environment.home.ensureFolder(environment.home.sampleFolder);
@@ -50,13 +66,14 @@ export function ensureSampleProject(environment: AppEnvironment): string {
       store.info().authentikVersion,
     );
     importBlueprints(store, [loaded]);
+    store.close();
+    clearHistory(temporary);
   } catch (error) {
     store.close();
     rmSync(temporary, { force: true });
     throw error;
   }
 
-  store.close();
   renameSync(temporary, path);
   return path;
 }

@@ -1,12 +1,16 @@
 /** The main screen: toolbar, flow list and palette, canvas, inspector and problems. */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 
 import { FlowCanvas } from '../canvas/FlowCanvas.js';
+import { WorkbenchTabs } from '../editor/WorkbenchTabs.js';
+import { useWorkbench } from '../editor/workbench-store.js';
+import { RunOverlay } from '../simulator/RunOverlay.js';
 import { Palette } from '../canvas/Palette.js';
 import { useSystemDark } from '../canvas/use-system-dark.js';
 import { Inspector } from '../inspector/Inspector.js';
 import { ExportDialog } from '../io/ExportDialog.js';
+import { ServerDialog } from '../server/ServerDialog.js';
 import { carriesFiles, importFiles } from '../io/import.js';
 import { FlowList } from '../panels/FlowList.js';
 import { ProblemsPanel } from '../panels/ProblemsPanel.js';
@@ -61,6 +65,35 @@ function useFileDrop(): void {
   }, []);
 }
 
+// The editor and the simulator bring Monaco (about 4 MB), so they load when first opened.
+const EditorPanel = lazy(() =>
+  import('../editor/EditorPanel.js').then((module) => ({ default: module.EditorPanel })),
+);
+const SimulatorPanel = lazy(() =>
+  import('../simulator/SimulatorPanel.js').then((module) => ({ default: module.SimulatorPanel })),
+);
+
+/** The centre of the window: the canvas, the policy editor or the simulator. */
+function Center() {
+  const view = useWorkbench((state) => state.view);
+  const ready = useProject((state) => state.status === 'ready');
+
+  if (view !== 'canvas' && ready) {
+    return (
+      <Suspense fallback={<div className="canvas canvas-empty">Loading the {view}…</div>}>
+        {view === 'editor' ? <EditorPanel /> : <SimulatorPanel />}
+      </Suspense>
+    );
+  }
+
+  return (
+    <>
+      <Workspace />
+      <ProblemsPanel />
+    </>
+  );
+}
+
 function Workspace() {
   const status = useProject((state) => state.status);
   const activeFlow = useUi((state) => state.activeFlow);
@@ -96,6 +129,7 @@ function Workspace() {
   return (
     <ReactFlowProvider>
       <FlowCanvas view={activeFlow} />
+      <RunOverlay flowUid={activeFlow} />
     </ReactFlowProvider>
   );
 }
@@ -103,6 +137,7 @@ function Workspace() {
 /** The app. */
 export function App() {
   const overlay = useUi((state) => state.overlay);
+  const focused = useWorkbench((state) => state.view !== 'canvas');
   useTheme();
   useFileDrop();
 
@@ -120,19 +155,20 @@ export function App() {
   return (
     <div className="app">
       <Toolbar />
-      <div className="main">
+      <div className={focused ? 'main main-focus' : 'main'}>
         <div className="sidebar">
           <FlowList />
           <Palette />
         </div>
         <div className="center">
-          <Workspace />
-          <ProblemsPanel />
+          <WorkbenchTabs />
+          <Center />
         </div>
         <Inspector />
       </div>
       {overlay === 'help' ? <HelpOverlay /> : null}
       {overlay === 'export' ? <ExportDialog /> : null}
+      {overlay === 'server' ? <ServerDialog /> : null}
       <Notices />
     </div>
   );

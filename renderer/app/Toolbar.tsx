@@ -65,6 +65,9 @@ export function Toolbar() {
         <button type="button" onClick={() => useUi.getState().setOverlay('export')}>
           Export…
         </button>
+        <button type="button" onClick={() => useUi.getState().setOverlay('server')}>
+          Server…
+        </button>
       </div>
       <div className="toolbar-group">
         <button

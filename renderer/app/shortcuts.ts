@@ -185,6 +185,11 @@ function isTyping(target: EventTarget | null): boolean {
 
 /** Handles a key press of the window: runs the first matching shortcut. */
 export function handleShortcut(event: KeyboardEvent): void {
+  // The code editor handles every key itself, Escape included (it closes its suggestions).
+  if (event.target instanceof Element && event.target.closest('.monaco-editor') !== null) {
+    return;
+  }
+
   // In a text field only Escape counts, so typing never triggers a shortcut.
   if (isTyping(event.target) && event.key !== 'Escape') {
     return;

@@ -2,7 +2,7 @@
  * The canvas of the open flow: React Flow with the flow's graph, drag and drop from the palette,
  * connecting to bind, dragging to move and reorder, minimap and zoom controls.
  */
-import type { Connection, Edge, IsValidConnection, NodeChange, OnNodeDrag } from '@xyflow/react';
+import type { Connection, Edge, IsValidConnection } from '@xyflow/react';
 import {
   Background,
   ConnectionMode,
@@ -10,34 +10,43 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import type { DragEvent } from 'react';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 
-import type { Point } from '../../shared/model/changes.js';
 import { buildFlowGraph } from '../model/flow-graph.js';
 import { reportError } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
 import { resolveTheme, useUi } from '../state/ui-store.js';
-import {
-  canConnect,
-  connectNodes,
-  createAt,
-  finishDrag,
-  finishKeyboardMove,
-  placeAt,
-} from './actions.js';
+import { canConnect, connectNodes, createAt, placeAt } from './actions.js';
 import type { CanvasNode } from './canvas-store.js';
 import { useCanvas } from './canvas-store.js';
 import { NODE_TYPES } from './nodes.js';
 import { PALETTE_MIME, PROJECT_OBJECT_MIME } from './palette-data.js';
+import { useNodeChanges } from './use-node-changes.js';
 import { useSystemDark } from './use-system-dark.js';
+import './canvas.css';
 
-const KEYBOARD_MOVE_DELAY = 400;
+// Above this many nodes the minimap is hidden while nodes are dragged or the view pans, because
+// it redraws every node on every pointer move. Hiding it cut a pan frame at 2,001 nodes in
+// bench/canvas.ts from about 36 ms to 23 ms (two loaded cores).
+const MINIMAP_NODE_LIMIT = 300;
 
-// Above this many nodes the minimap is hidden during a drag: it redraws every node on every
-// pointer move, which took about 7 ms per frame at 2,000 nodes in bench/canvas.ts.
-const MINIMAP_DRAG_LIMIT = 300;
+// Below this zoom a node title (14 px) is drawn under 5 px high, so canvas.css hides the text.
+const TEXT_ZOOM = 0.35;
+
+// Below this zoom an edge (1 or 2 px) is drawn under 0.2 px wide, so canvas.css hides the edges.
+const EDGE_ZOOM = 0.1;
+
+/** Returns the canvas class names for the zoom: how much detail canvas.css draws. */
+function zoomClass(zoom: number): string {
+  if (zoom < EDGE_ZOOM) {
+    return 'canvas canvas-zoomed-out canvas-edges-hidden';
+  }
+
+  return zoom < TEXT_ZOOM ? 'canvas canvas-zoomed-out' : 'canvas';
+}
 
 /** Keeps the canvas store in step with the project, the open flow, the selection and search. */
 function useGraphSync(view: string): void {
@@ -77,12 +86,11 @@ export function FlowCanvas(props: { view: string }) {
   const focusRequest = useUi((state) => state.focusRequest);
   const systemDark = useSystemDark();
   const flow = useReactFlow<CanvasNode, Edge>();
-  const dragging = useRef(false);
+  const { onNodesChange, onDragStart, onNodeDragStop, onSelectionDragStop } = useNodeChanges();
   const hideMinimap = useCanvas(
-    (state) => state.dragging && state.nodes.length > MINIMAP_DRAG_LIMIT,
+    (state) => (state.dragging || state.moving) && state.nodes.length > MINIMAP_NODE_LIMIT,
   );
-  const keyboardMoves = useRef(new Map<string, Point>());
-  const keyboardTimer = useRef<number | undefined>(undefined);
+  const canvasClass = useStore((state) => zoomClass(state.transform[2]));
 
   useEffect(() => {
     // Wait a frame so that React Flow has measured new nodes before fitting them.
@@ -108,65 +116,8 @@ export function FlowCanvas(props: { view: string }) {
     element?.focus({ preventScroll: true });
   }, [flow, focusRequest]);
 
-  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
-    const applied: NodeChange<CanvasNode>[] = [];
-    const selected: string[] = [];
-    let selectionChanged = false;
-
-    for (const change of changes) {
-      if (change.type === 'select') {
-        selectionChanged = true;
-        continue;
-      }
-      if (change.type === 'remove') {
-        // Deleting goes through the Delete shortcut, which turns it into project changes.
-        continue;
-      }
-      applied.push(change);
-
-      // Arrow keys move focused nodes without a drag; store them once the presses pause.
-      if (change.type === 'position' && !dragging.current && change.position !== undefined) {
-        keyboardMoves.current.set(change.id, change.position);
-        window.clearTimeout(keyboardTimer.current);
-        keyboardTimer.current = window.setTimeout(() => {
-          const moved = new Map(keyboardMoves.current);
-          keyboardMoves.current.clear();
-          void finishKeyboardMove(moved);
-        }, KEYBOARD_MOVE_DELAY);
-      }
-    }
-
-    if (applied.length > 0) {
-      useCanvas.getState().applyChanges(applied);
-    }
-
-    if (selectionChanged) {
-      const state = new Map(useCanvas.getState().nodes.map((node) => [node.id, node.selected]));
-      for (const change of changes) {
-        if (change.type === 'select') {
-          state.set(change.id, change.selected);
-        }
-      }
-      for (const [id, isSelected] of state) {
-        if (isSelected === true) {
-          selected.push(id);
-        }
-      }
-      useUi.getState().setSelection(selected);
-    }
-  }, []);
-
-  const onNodeDragStart = useCallback<OnNodeDrag<CanvasNode>>(() => {
-    dragging.current = true;
-    useCanvas.getState().setDragging(true);
-  }, []);
-
-  const onNodeDragStop = useCallback<OnNodeDrag<CanvasNode>>((_event, _node, dragged) => {
-    dragging.current = false;
-    useCanvas.getState().setDragging(false);
-    const moved = new Map(dragged.map((node) => [node.id, { ...node.position }]));
-    finishDrag(moved).catch((error: unknown) => reportError('Move', error));
-  }, []);
+  const onMoveStart = useCallback(() => useCanvas.getState().setMoving(true), []);
+  const onMoveEnd = useCallback(() => useCanvas.getState().setMoving(false), []);
 
   const isValidConnection = useCallback<IsValidConnection>(
     (connection) => canConnect(connection.source, connection.target),
@@ -214,14 +165,18 @@ export function FlowCanvas(props: { view: string }) {
   );
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className={canvasClass} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<CanvasNode, Edge>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
         onNodesChange={onNodesChange}
-        onNodeDragStart={onNodeDragStart}
+        onNodeDragStart={onDragStart}
         onNodeDragStop={onNodeDragStop}
+        onSelectionDragStart={onDragStart}
+        onSelectionDragStop={onSelectionDragStop}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         connectionMode={ConnectionMode.Loose}
@@ -230,9 +185,6 @@ export function FlowCanvas(props: { view: string }) {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Meta', 'Control']}
         nodesFocusable
-        // NOTE: with 2,000 nodes a drag still takes about 20-28 ms per frame in bench/canvas.ts
-        // (two cores, software rendering), over the 16 ms target. Controlled nodes make React
-        // Flow take in the whole node list on every pointer move.
         onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2}

@@ -11,7 +11,7 @@ import type { CopiedItem } from '../model/clipboard.js';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 /** A dialog or overlay over the main screen. */
-export type Overlay = 'none' | 'help' | 'export';
+export type Overlay = 'none' | 'help' | 'export' | 'server';
 
 interface UiState {
   activeFlow: string | null;

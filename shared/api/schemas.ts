@@ -6,6 +6,8 @@
  */
 import { StagecraftError } from '../errors.js';
 import type { Change } from '../model/changes.js';
+import { SERVER_SCHEMAS } from '../server/schemas.js';
+import type { JsonValue } from '../simulator/evaluation.js';
 import { findChangeShapeError } from '../model/change-shape.js';
 import { array, boolean, custom, object, oneOf, optional, string } from './schema.js';
 import type { Schema, SchemaMismatch } from './schema.js';
@@ -40,6 +42,103 @@ const secretName = string({
 });
 
 const change = custom<Change>('a valid change', (value, at) => findChangeShapeError(value, at));
+
+/** The maximum length of an expression in an editor call: authentik stores it as text. */
+export const MAX_EXPRESSION_LENGTH = 1024 * 1024;
+
+/** The maximum size of a JSON object in a call (a persona, a test context), as JSON text. */
+export const MAX_JSON_ARGUMENT_LENGTH = 4 * 1024 * 1024;
+
+const jsonObject = custom<Record<string, JsonValue>>('a JSON object', (value, at) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `${at || 'the argument'} must be a JSON object`;
+  }
+
+  const problem = findJsonProblem(value, at, 0);
+  if (problem !== undefined) {
+    return problem;
+  }
+
+  return JSON.stringify(value).length > MAX_JSON_ARGUMENT_LENGTH
+    ? `${at} is larger than ${MAX_JSON_ARGUMENT_LENGTH} characters as JSON`
+    : undefined;
+});
+
+// JSON nesting beyond this is refused rather than walked, so a hostile call cannot exhaust the
+// stack.
+const MAX_JSON_DEPTH = 64;
+
+function findJsonProblem(value: unknown, at: string, depth: number): string | undefined {
+  if (depth > MAX_JSON_DEPTH) {
+    return `${at} is nested deeper than ${MAX_JSON_DEPTH} levels`;
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') {
+    return undefined;
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? undefined : `${at} must be a finite number`;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = findJsonProblem(item, `${at}[${index}]`, depth + 1);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = findJsonProblem(item, at === '' ? key : `${at}.${key}`, depth + 1);
+      if (found !== undefined) {
+        return found;
+      }
+    }
+    return undefined;
+  }
+
+  return `${at} must hold only JSON values`;
+}
+
+const inputMap = custom<Record<string, string[]>>(
+  'a map of input keys to lists of strings',
+  (value, at) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return `${at} must map input keys to lists of strings`;
+    }
+    const entries = Object.entries(value);
+    if (entries.length > 1000) {
+      return `${at} has more than 1000 keys`;
+    }
+    for (const [key, list] of entries) {
+      if (key.length === 0 || key.length > 256) {
+        return `${at} has a key that is empty or longer than 256 characters`;
+      }
+      const valid =
+        Array.isArray(list) &&
+        list.length <= 100 &&
+        list.every((item) => typeof item === 'string' && item.length <= 64 * 1024);
+      if (!valid) {
+        return `${at}.${key} must be a list of at most 100 strings of at most 65536 characters`;
+      }
+    }
+    return undefined;
+  },
+);
+
+const slug = string({ maxLength: 256 });
+const expressionKind = oneOf(['policy', 'property_mapping'] as const);
+
+const simulationRequest = object({
+  flow: slug,
+  persona: optional(name),
+  inputs: optional(inputMap),
+  viaSource: optional(slug),
+  next: optional(string({ minLength: 0, maxLength: MAX_PATH_LENGTH })),
+  application: optional(slug),
+});
+
+const outcomeKind = oneOf(['completed', 'denied', 'rejected', 'input-required', 'error'] as const);
 
 const importFile = object({
   name: string({ maxLength: 1024 }),
@@ -95,6 +194,47 @@ export const SERVICE_SCHEMAS: ServiceSchemas = {
     set: object({ name: secretName, value: string({ maxLength: MAX_SECRET_LENGTH }) }),
     remove: object({ name: secretName }),
   },
+  simulator: {
+    prepare: none,
+    listPersonas: none,
+    savePersona: object({
+      persona: jsonObject,
+      password: optional(string({ minLength: 0, maxLength: MAX_SECRET_LENGTH })),
+    }),
+    listRecordings: none,
+    run: simulationRequest,
+    runPersonas: object({
+      flow: slug,
+      personas: optional(array(name, { maxItems: 1000 })),
+      viaSource: optional(slug),
+    }),
+    checkSyntax: object({
+      expression: string({ minLength: 0, maxLength: MAX_EXPRESSION_LENGTH }),
+      kind: expressionKind,
+      name: string({ minLength: 0, maxLength: 256 }),
+      saved: optional(boolean()),
+    }),
+    testExpression: object({
+      expression: string({ minLength: 0, maxLength: MAX_EXPRESSION_LENGTH }),
+      kind: expressionKind,
+      name: string({ minLength: 0, maxLength: 256 }),
+      uid: optional(name),
+      persona: optional(name),
+      recording: optional(name),
+      context: optional(jsonObject),
+    }),
+    saveScenario: object({
+      name,
+      run: simulationRequest,
+      expected: object({
+        outcome: outcomeKind,
+        message: optional(string({ minLength: 0, maxLength: 64 * 1024 })),
+        stage: optional(name),
+      }),
+    }),
+    listScenarios: none,
+  },
+  server: SERVER_SCHEMAS,
 };
 
 /** Tells whether `service` names a service and `method` one of its methods. */

@@ -10,6 +10,17 @@ import type { EnvVariable } from '../blueprint/writer.js';
 import type { ErrorPayload } from '../errors.js';
 import type { Change, Point, ProjectSettings } from '../model/changes.js';
 import type { ModelObject } from '../model/object.js';
+import type { SyntaxCheck } from '../editor/syntax.js';
+import type {
+  Effect,
+  EvaluationResult,
+  HttpExchange,
+  JsonValue,
+  LogRecord,
+  SimEvent,
+} from '../simulator/evaluation.js';
+import type { SimulationOutcome, SimulationTrace } from '../simulator/trace.js';
+import type { ServerService } from '../server/service.js';
 
 /** A canvas position of one object in one flow's view. */
 export interface ViewPosition {
@@ -172,6 +183,168 @@ export interface SecretService {
   remove(args: { name: string }): Promise<boolean>;
 }
 
+/** A persona as the simulator panel lists it. */
+export interface PersonaSummary {
+  name: string;
+  description?: string;
+  /** The username the persona signs in as. */
+  username: string;
+  /** False for someone without an account yet (an enrollment or a new source identity). */
+  inDirectory: boolean;
+  /** True when the persona also responds to Discord API calls (a Discord persona). */
+  discord: boolean;
+  /** True when the browser session is already logged in at the start of a run. */
+  authenticated: boolean;
+  /** True when the persona has a stored password hash or accepts any password. */
+  hasPassword: boolean;
+}
+
+/** A stored record (an HTTP recording, a scenario) as lists show it. */
+export interface StoredRecordSummary {
+  id: string;
+  name: string;
+  updatedAt: string;
+}
+
+/** The flow, persona and inputs of one simulated run. */
+export interface SimulationRequest {
+  /** Slug of the flow to run. */
+  flow: string;
+  /** Persona name or directory username; without it the visitor is anonymous. */
+  persona?: string;
+  /** Answers to stages by input key (`username`, `password`, a prompt field key, ...), in order. */
+  inputs?: Record<string, string[]>;
+  /** Start the flow as after a login through this source (slug). */
+  viaSource?: string;
+  /** The `next` query parameter the flow is opened with. */
+  next?: string;
+  /** Slug of the application the flow runs for. */
+  application?: string;
+}
+
+/** The parts of one expression policy evaluation that the trace leaves out. */
+export interface EvaluationDetails {
+  /** Position of the policy in the trace: `steps[step].engines[engine].policies[policy]`. */
+  step: number;
+  engine: number;
+  policy: number;
+  http: HttpExchange[];
+  effects: Effect[];
+  events: SimEvent[];
+  logs: LogRecord[];
+}
+
+/** One simulated run with the details of its expression evaluations. */
+export interface SimulationRun {
+  request: SimulationRequest;
+  trace: SimulationTrace;
+  details: EvaluationDetails[];
+}
+
+/** The outcome of one persona's run, for the side-by-side table. */
+export interface PersonaOutcome {
+  persona: string;
+  outcome: SimulationOutcome['kind'] | 'failed';
+  /** The message the user sees (access denied text, missing input, error). */
+  message: string;
+  /** The stage the run ended at, when it ended at one. */
+  stage: string | null;
+  why: string;
+  /** Number of stages the run passed. */
+  stagesPassed: number;
+  durationMs: number;
+}
+
+/** An expression to try out from the editor. */
+export interface ExpressionTest {
+  expression: string;
+  kind: 'policy' | 'property_mapping';
+  /** The policy or mapping name, as authentik compiles it into tracebacks. */
+  name: string;
+  /** Uid of the edited object, to run it where it is bound. */
+  uid?: string;
+  /** The persona to act as: its user, its Discord responses, and a run of the flow it is bound in. */
+  persona?: string;
+  /** Id of an HTTP recording whose responses answer `requests` calls. */
+  recording?: string;
+  /**
+   * A JSON object used as the policy context, or as the property mapping's variables. Given,
+   * it replaces the context of a flow run.
+   */
+  context?: Record<string, JsonValue>;
+}
+
+/** The result of an expression test and where its context came from. */
+export interface ExpressionTestResult {
+  result: EvaluationResult;
+  /** In words: the flow run and binding the context came from, or the JSON given. */
+  contextSource: string;
+  /** `request.user` as the expression saw it: a username, or `AnonymousUser`. */
+  user: string;
+  /** The context the expression ran with (secrets masked). */
+  context: Record<string, JsonValue>;
+}
+
+/** The outcome a saved scenario expects of its run. */
+export interface ScenarioExpectation {
+  outcome: SimulationOutcome['kind'];
+  /** The message of a denied, rejected or failed run, when it should match exactly. */
+  message?: string;
+  /** The stage the run should end at. */
+  stage?: string;
+}
+
+/** A saved scenario as lists show it. */
+export interface ScenarioSummary extends StoredRecordSummary {
+  flow: string;
+  persona: string | null;
+  expected: ScenarioExpectation;
+}
+
+/**
+ * The simulator: personas, flow runs for the stepper and the persona table, expression tests
+ * and syntax checks for the policy editor, and saved scenarios. Runs read the open project as it
+ * is saved; nothing a run does is written back.
+ */
+export interface SimulatorService {
+  /** Starts the Python runtime (about 2 to 5 s the first time) and resolves when it is ready. */
+  prepare(args: Record<string, never>): Promise<{ ready: boolean }>;
+  listPersonas(args: Record<string, never>): Promise<PersonaSummary[]>;
+  /**
+   * Stores a persona (the JSON of shared/simulator/persona.ts), replacing one with the same
+   * name. A `password` is hashed and only the hash is stored.
+   */
+  savePersona(args: {
+    persona: Record<string, JsonValue>;
+    password?: string;
+  }): Promise<PersonaSummary>;
+  listRecordings(args: Record<string, never>): Promise<StoredRecordSummary[]>;
+  /** Runs a flow and returns its trace; project errors (unknown flow or persona) reject. */
+  run(args: SimulationRequest): Promise<SimulationRun>;
+  /** Runs the flow once per persona (all personas when none are named). */
+  runPersonas(args: {
+    flow: string;
+    personas?: string[];
+    viaSource?: string;
+  }): Promise<PersonaOutcome[]>;
+  /** Compiles an expression as authentik does when it is saved. */
+  checkSyntax(args: {
+    expression: string;
+    kind: 'policy' | 'property_mapping';
+    name: string;
+    saved?: boolean;
+  }): Promise<SyntaxCheck>;
+  /** Runs an expression against a persona, a recording or a JSON context. */
+  testExpression(args: ExpressionTest): Promise<ExpressionTestResult>;
+  /** Saves a run and what it should produce as a scenario of the open project. */
+  saveScenario(args: {
+    name: string;
+    run: SimulationRequest;
+    expected: ScenarioExpectation;
+  }): Promise<ScenarioSummary>;
+  listScenarios(args: Record<string, never>): Promise<ScenarioSummary[]>;
+}
+
 /** Progress of long work (an import, opening the sample), sent as events while it runs. */
 export interface ProgressEvent {
   type: 'progress';
@@ -232,6 +405,8 @@ export interface ServiceClient {
   blueprints: BlueprintService;
   app: AppService;
   secrets: SecretService;
+  simulator: SimulatorService;
+  server: ServerService;
   /** Not a service: the event channel, carried by the same transport. */
   events: ServiceEvents;
 }
@@ -268,3 +443,4 @@ export const CHANNEL_PREFIX = 'stagecraft:';
 
 /** Re-exported so that renderer code imports contract types from one place. */
 export type { Change, Point, ProjectSettings, ModelObject, Problem, EnvVariable, ErrorPayload };
+export type { SyntaxCheck, SimulationTrace, EvaluationResult, JsonValue };

@@ -119,7 +119,14 @@ describe('service schemas', () => {
   });
 
   it('list every service and method', () => {
-    expect(listServices()).toEqual(['project', 'blueprints', 'app', 'secrets']);
+    expect(listServices()).toEqual([
+      'project',
+      'blueprints',
+      'app',
+      'secrets',
+      'simulator',
+      'server',
+    ]);
     expect(listMethods('project')).toContain('openSample');
     expect(Object.keys(SERVICE_SCHEMAS.blueprints)).toHaveLength(4);
   });

@@ -1,0 +1,279 @@
+/**
+ * Expression tests and syntax checks for the policy editor. A test of a bound policy first runs
+ * the flow it is bound in, with the edited text in place of the stored one, so the expression
+ * gets the context authentik would build at that binding. Without a binding in reach, or with a
+ * JSON context given, the expression runs on its own.
+ */
+import type { ExpressionTest, ExpressionTestResult } from '../../shared/api/services.js';
+import { describePlacement } from '../../shared/editor/binding-context.js';
+import type { SyntaxCheck } from '../../shared/editor/syntax.js';
+import type { ModelObject } from '../../shared/model/object.js';
+import { isRef } from '../../shared/model/values.js';
+import type { Value } from '../../shared/model/values.js';
+import { mergeEntryData } from '../../shared/model/view.js';
+import type {
+  EvaluationRequest,
+  JsonValue,
+  RecordedExchange,
+  SimUser,
+} from '../../shared/simulator/evaluation.js';
+import { maskMap } from '../../shared/simulator/mask.js';
+import type { Persona } from '../../shared/simulator/persona.js';
+import { SimulatedDirectory } from '../simulator/directory.js';
+import { EXPRESSION_POLICY_MODEL } from '../simulator/policies.js';
+import { ProjectIndex } from '../simulator/project-index.js';
+import type { ExpressionEvaluator } from '../simulator/types.js';
+import { discordPersonaExchanges } from './simulator-http.js';
+import type { RunSetup } from './simulator-runs.js';
+import { runSimulation } from './simulator-runs.js';
+
+/** Compiles an expression in the sandbox, as authentik does when it is saved. */
+export async function checkSyntax(
+  evaluator: ExpressionEvaluator,
+  args: { expression: string; kind: 'policy' | 'property_mapping'; name: string; saved?: boolean },
+): Promise<SyntaxCheck> {
+  const result = await evaluator.evaluate({
+    kind: args.kind,
+    mode: 'validate',
+    expression: args.expression,
+    name: args.name,
+    saved: args.saved ?? true,
+    context: {},
+    user: null,
+    directory: { users: [], groups: [], sources: [], connections: [] },
+  });
+
+  if (result.passing) {
+    return { valid: true };
+  }
+
+  const check: SyntaxCheck = {
+    valid: false,
+    message: result.messages[0] ?? result.error?.message ?? 'Syntax error',
+  };
+  if (result.error?.line !== undefined) {
+    check.line = result.error.line;
+  }
+  if (result.error?.traceback !== undefined) {
+    check.traceback = result.error.traceback;
+  }
+  return check;
+}
+
+function expressionPolicies(objects: readonly ModelObject[]): Record<string, string> {
+  const policies: Record<string, string> = {};
+  for (const object of objects) {
+    if (object.model !== EXPRESSION_POLICY_MODEL) {
+      continue;
+    }
+    const data = mergeEntryData(object);
+    if (typeof data.name === 'string' && typeof data.expression === 'string') {
+      policies[data.name] = data.expression;
+    }
+  }
+  return policies;
+}
+
+function responsesFor(
+  persona: Persona | undefined,
+  recording: RecordedExchange[],
+): (expression: string) => RecordedExchange[] {
+  return (expression) => [
+    ...recording,
+    ...(persona === undefined ? [] : discordPersonaExchanges(persona, expression)),
+  ];
+}
+
+/** Runs an expression test. `recording` contains the responses of the chosen recording, if any. */
+export async function testExpression(
+  setup: RunSetup,
+  args: ExpressionTest,
+  recording: RecordedExchange[],
+): Promise<ExpressionTestResult> {
+  const persona = setup.personas.find((candidate) => candidate.name === args.persona);
+  const responsesTo = responsesFor(persona, recording);
+  let note = '';
+
+  if (args.kind === 'policy' && args.context === undefined && args.uid !== undefined) {
+    const fromRun = await testInFlow(setup, args, responsesTo);
+    if ('result' in fromRun) {
+      return fromRun;
+    }
+    note = fromRun.note;
+  }
+
+  return testAlone(setup, args, persona, responsesTo, note);
+}
+
+async function testInFlow(
+  setup: RunSetup,
+  args: ExpressionTest,
+  responsesTo: (expression: string) => RecordedExchange[],
+): Promise<ExpressionTestResult | { note: string }> {
+  const placement = describePlacement(setup.objects, args.uid!);
+  const site = placement.sites.find((candidate) => candidate.flowSlug !== undefined);
+  if (site === undefined) {
+    return { note: 'The policy is bound to no flow, so it ran with an empty context.' };
+  }
+
+  const viaSource = site.sources[0]?.slug;
+  const run = await runSimulation(
+    { ...setup, evaluator: withResponses(setup.evaluator, responsesTo) },
+    {
+      flow: site.flowSlug!,
+      ...(args.persona === undefined ? {} : { persona: args.persona }),
+      ...(viaSource === undefined ? {} : { viaSource }),
+    },
+    { name: args.name, expression: args.expression },
+  );
+
+  const call = run.calls.find(
+    (candidate) => candidate.request.kind === 'policy' && candidate.request.name === args.name,
+  );
+  const actor = args.persona === undefined ? 'an anonymous visitor' : `persona ${args.persona}`;
+  const login = viaSource === undefined ? '' : ` after a login through source ${viaSource}`;
+  if (call === undefined) {
+    return {
+      note:
+        `A run of flow ${site.flowSlug} as ${actor}${login} ended (${run.trace.outcome.kind}) ` +
+        'before it reached the policy, so it ran with an empty context.',
+    };
+  }
+
+  return {
+    result: call.result,
+    contextSource: `A run of flow ${site.flowSlug} as ${actor}${login}, at the ${site.label}.`,
+    user: userLabel(call.request.user),
+    context: maskMap(call.request.context),
+  };
+}
+
+// Adds responses to requests that bring none, for the evaluations of a flow run.
+function withResponses(
+  inner: ExpressionEvaluator,
+  responsesTo: (expression: string) => RecordedExchange[],
+): ExpressionEvaluator {
+  return {
+    evaluate(request: EvaluationRequest) {
+      if (request.http !== undefined) {
+        return inner.evaluate(request);
+      }
+      const responses = responsesTo(request.expression);
+      return inner.evaluate(
+        responses.length === 0 ? request : { ...request, http: { mode: 'replay', responses } },
+      );
+    },
+  };
+}
+
+function userLabel(user: SimUser | null): string {
+  return user === null ? 'AnonymousUser' : user.username;
+}
+
+async function testAlone(
+  setup: RunSetup,
+  args: ExpressionTest,
+  persona: Persona | undefined,
+  responsesTo: (expression: string) => RecordedExchange[],
+  note: string,
+): Promise<ExpressionTestResult> {
+  const index = new ProjectIndex(setup.objects);
+  const directory = SimulatedDirectory.fromProject(index, setup.personas);
+  const simDirectory = directory.toSimDirectory();
+  if (persona !== undefined && persona.inDirectory === false) {
+    directory.addPersona(persona);
+  }
+  const user =
+    persona === undefined
+      ? null
+      : (directory
+          .toSimDirectory()
+          .users.find((candidate) => candidate.username === persona.user.username) ?? null);
+
+  const context =
+    args.context ??
+    (args.kind === 'property_mapping' ? mappingVariables(setup.objects, args.uid, persona) : {});
+  const responses = responsesTo(args.expression);
+
+  const request: EvaluationRequest = {
+    kind: args.kind,
+    expression: args.expression,
+    name: args.name,
+    context,
+    user,
+    directory: simDirectory,
+    policies: expressionPolicies(setup.objects),
+    ...(responses.length === 0 ? {} : { http: { mode: 'replay' as const, responses } }),
+    httpRequest: {
+      method: 'GET',
+      path: '/api/v3/flows/executor/stagecraft-test/',
+      clientIp: persona?.network?.clientIp ?? '255.255.255.255',
+      geoip: persona?.network?.geoip ?? null,
+      asn: persona?.network?.asn ?? null,
+    },
+  };
+  const result = await setup.evaluator.evaluate(request);
+
+  let source = args.context !== undefined ? 'The JSON context given.' : 'An empty context.';
+  if (args.kind === 'property_mapping' && args.context === undefined) {
+    source = 'Variables built from the persona and the project: source, info, token, properties.';
+  }
+
+  return {
+    result,
+    contextSource: note === '' ? source : `${note} ${source}`,
+    user: userLabel(user),
+    context: maskMap(context),
+  };
+}
+
+function refUid(value: Value | undefined): string | undefined {
+  return isRef(value) ? value.$ref : undefined;
+}
+
+// The keyword arguments authentik's source flow manager passes to OAuth source mappings,
+// built from a Discord persona and the source that uses the mapping.
+function mappingVariables(
+  objects: readonly ModelObject[],
+  uid: string | undefined,
+  persona: Persona | undefined,
+): Record<string, JsonValue> {
+  const variables: Record<string, JsonValue> = { properties: {} };
+  const discord = (persona as unknown as { discord?: Record<string, JsonValue> } | undefined)
+    ?.discord;
+
+  if (discord !== undefined && typeof discord.user === 'object' && discord.user !== null) {
+    const info = discord.user as Record<string, JsonValue>;
+    variables.info = info;
+    variables.token = discord.token ?? {};
+    variables.properties = {
+      username: info.username ?? '',
+      email: info.email ?? null,
+      name: info.username ?? '',
+    };
+  } else if (persona !== undefined) {
+    variables.info = { username: persona.user.username, email: persona.user.email ?? null };
+    variables.token = {};
+  }
+
+  const source = objects.find((object) => {
+    if (object.model !== 'authentik_sources_oauth.oauthsource') {
+      return false;
+    }
+    const data = mergeEntryData(object);
+    const mappings = Array.isArray(data.user_property_mappings) ? data.user_property_mappings : [];
+    return uid === undefined || mappings.some((item) => refUid(item) === uid);
+  });
+  if (source !== undefined) {
+    const data = mergeEntryData(source);
+    variables.source = {
+      $model: 'authentik_sources_oauth.oauthsource',
+      pk: source.uid,
+      name: typeof data.name === 'string' ? data.name : source.uid,
+      slug: typeof data.slug === 'string' ? data.slug : source.uid,
+      provider_type: typeof data.provider_type === 'string' ? data.provider_type : 'openidconnect',
+    };
+  }
+
+  return variables;
+}

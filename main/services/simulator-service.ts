@@ -1,0 +1,163 @@
+/**
+ * The simulator service of one window: personas, flow runs, expression tests, syntax checks and
+ * scenarios over the open project. Python (Pyodide) starts on the first call that needs it, or
+ * on `prepare`, and is stopped by `dispose`.
+ */
+import type {
+  PersonaSummary,
+  SimulatorService,
+  StoredRecordSummary,
+} from '../../shared/api/services.js';
+import { StagecraftError } from '../../shared/errors.js';
+import type { Persona } from '../../shared/simulator/persona.js';
+import { parsePersona } from '../../shared/simulator/persona.js';
+import { createLogger } from '../log.js';
+import type { ProjectStore } from '../project/index.js';
+import { createPythonPool } from '../python/pool.js';
+import type { PythonPool } from '../python/pool.js';
+import { withBuiltInPersonas } from '../simulator/oauth/run-options.js';
+import { loadPersonas, savePersona } from '../simulator/personas.js';
+import type { ExpressionEvaluator } from '../simulator/types.js';
+import { asyncMethod } from './method.js';
+import type { ProjectSession } from './session.js';
+import { checkSyntax, testExpression } from './simulator-expression.js';
+import { recordingExchanges } from './simulator-http.js';
+import type { RunSetup } from './simulator-runs.js';
+import { runPersonaTable, runSimulation } from './simulator-runs.js';
+import { listScenarios, saveRunAsScenario } from './simulator-scenarios.js';
+
+const log = createLogger('services.simulator');
+
+/** The simulator service and the function that stops its Python workers. */
+export interface SimulatorServiceHandle {
+  service: SimulatorService;
+  /** Stops the Python workers; the service must not be called afterwards. */
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link createSimulatorService}. */
+export interface SimulatorServiceOptions {
+  /** Runs expressions; by default a Python pool of one worker, started on first use. */
+  evaluator?: ExpressionEvaluator;
+}
+
+function summarize(persona: Persona): PersonaSummary {
+  return {
+    name: persona.name,
+    ...(persona.description === undefined ? {} : { description: persona.description }),
+    username: persona.user.username,
+    inDirectory: persona.inDirectory !== false,
+    discord: 'discord' in persona,
+    authenticated: persona.authenticated === true,
+    hasPassword: persona.passwordHash !== undefined || persona.acceptAnyPassword === true,
+  };
+}
+
+function recordSummaries(store: ProjectStore): StoredRecordSummary[] {
+  return store.recordings
+    .list()
+    .map((record) => ({ id: record.id, name: record.name, updatedAt: record.updatedAt }));
+}
+
+/** Creates the simulator service of one window. */
+export function createSimulatorService(
+  session: ProjectSession,
+  options: SimulatorServiceOptions = {},
+): SimulatorServiceHandle {
+  let pool: PythonPool | undefined;
+
+  const evaluator = (): ExpressionEvaluator => {
+    if (options.evaluator !== undefined) {
+      return options.evaluator;
+    }
+    if (pool === undefined) {
+      log.info('starting the Python pool');
+      pool = createPythonPool({ size: 1 });
+    }
+    return pool;
+  };
+
+  const setup = (action: string): RunSetup => {
+    const store = session.require(action);
+
+    return {
+      objects: store.listObjects(),
+      personas: withBuiltInPersonas(loadPersonas(store)),
+      evaluator: evaluator(),
+      authentikVersion: store.info().authentikVersion,
+    };
+  };
+
+  const service: SimulatorService = {
+    async prepare() {
+      evaluator();
+      await pool?.ready;
+      return { ready: true };
+    },
+
+    listPersonas: asyncMethod(() =>
+      withBuiltInPersonas(loadPersonas(session.require('list personas'))).map(summarize),
+    ),
+
+    savePersona: asyncMethod(({ persona, password }) => {
+      const store = session.require('save a persona');
+      const name = typeof persona.name === 'string' ? persona.name : '(unnamed)';
+      const parsed = parsePersona(persona, name);
+      const saved = savePersona(store, parsed, password === undefined ? {} : { password });
+      log.info('persona saved', { persona: saved.name });
+      return summarize(saved);
+    }),
+
+    listRecordings: asyncMethod(() => recordSummaries(session.require('list recordings'))),
+
+    async run(request) {
+      const { trace, details } = await runSimulation(setup('run a simulation'), request);
+      return { request, trace, details };
+    },
+
+    async runPersonas(request) {
+      return runPersonaTable(setup('run the personas'), request);
+    },
+
+    async checkSyntax(args) {
+      return checkSyntax(evaluator(), args);
+    },
+
+    async testExpression(args) {
+      const runSetup = setup('test an expression');
+      let recording: ReturnType<typeof recordingExchanges> = [];
+      if (args.recording !== undefined) {
+        const record = session.require('read a recording').recordings.get(args.recording);
+        if (record === undefined) {
+          throw new StagecraftError(
+            'invalid-argument',
+            `simulator.testExpression: no recording with id ${args.recording} in this project. ` +
+              'Choose one from the list of recordings.',
+            { service: 'simulator', method: 'testExpression', field: 'recording' },
+          );
+        }
+        recording = recordingExchanges(record.data);
+      }
+      return testExpression(runSetup, args, recording);
+    },
+
+    async saveScenario({ name, run, expected }) {
+      const runSetup = setup('save a scenario');
+      const store = session.require('save a scenario');
+      const summary = await saveRunAsScenario(runSetup, store, name, run, expected);
+      log.info('scenario saved', { scenario: name, flow: run.flow });
+      return summary;
+    },
+
+    listScenarios: asyncMethod(() => listScenarios(session.require('list scenarios'))),
+  };
+
+  return {
+    service,
+    async dispose() {
+      const running = pool;
+      pool = undefined;
+      await running?.close();
+    },
+  };
+}

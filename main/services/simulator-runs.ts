@@ -18,9 +18,10 @@ import type {
   EvaluationResult,
   RecordedExchange,
 } from '../../shared/simulator/evaluation.js';
+import type { Recording } from '../../shared/http/recording.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import type { SimulationTrace } from '../../shared/simulator/trace.js';
-import { discordPersona, personaLogin } from '../simulator/oauth/run-options.js';
+import { discordPersona, personaLogin, recordingLogin } from '../simulator/oauth/run-options.js';
 import { EXPRESSION_POLICY_MODEL } from '../simulator/policies.js';
 import { simulateFlow } from '../simulator/simulate.js';
 import type { SimulationOptions } from '../simulator/simulate.js';
@@ -95,6 +96,8 @@ function sameEvaluation(a: EvaluationRequest, b: EvaluationRequest): boolean {
 export interface RunSetup {
   objects: readonly ModelObject[];
   personas: readonly Persona[];
+  /** Returns the project's HTTP recording with this id, checked, with its name. */
+  recording?: (id: string) => { name: string; recording: Recording };
   evaluator: ExpressionEvaluator;
   authentikVersion: string;
 }
@@ -123,7 +126,15 @@ export function sourceLogin(
   setup: RunSetup,
   request: SimulationRequest,
 ): SimulationOptions['oauth'] | undefined {
-  if (request.viaSource === undefined || request.persona === undefined) {
+  if (request.viaSource === undefined) {
+    return undefined;
+  }
+
+  if (request.recording !== undefined && setup.recording !== undefined) {
+    const { name, recording } = setup.recording(request.recording);
+    return recordingLogin(recording, name);
+  }
+  if (request.persona === undefined) {
     return undefined;
   }
 

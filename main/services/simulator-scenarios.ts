@@ -38,14 +38,14 @@ function summary(scenario: Scenario, record: { id: string; updatedAt: string }):
 /**
  * Runs `run` again and stores it as the scenario `name`, replacing one of that name. Throws
  * `invalid-argument` for a run without a persona (scenarios run as one) and when the run now
- * ends differently than `shown`, the outcome the stepper showed.
+ * ends differently than `stepperExpectation`, the outcome the stepper showed.
  */
 export async function saveRunAsScenario(
   setup: RunSetup,
   store: ProjectStore,
   name: string,
   run: SimulationRequest,
-  shown: ScenarioExpectation,
+  stepperExpectation: ScenarioExpectation,
 ): Promise<ScenarioSummary> {
   if (run.persona === undefined) {
     throw new StagecraftError(
@@ -57,10 +57,10 @@ export async function saveRunAsScenario(
   }
 
   const { trace } = await runSimulation(setup, run);
-  if (trace.outcome.kind !== shown.outcome) {
+  if (trace.outcome.kind !== stepperExpectation.outcome) {
     throw new StagecraftError(
       'invalid-argument',
-      `simulator.saveScenario: the run now ends ${trace.outcome.kind}, not ${shown.outcome} as ` +
+      `simulator.saveScenario: the run now ends ${trace.outcome.kind}, not ${stepperExpectation.outcome} as ` +
         'shown, because the project changed since. Run the flow again, then save.',
       { service: 'simulator', method: 'saveScenario', field: 'expected.outcome' },
     );
@@ -72,6 +72,13 @@ export async function saveRunAsScenario(
       persona: run.persona,
       flow: run.flow,
       ...(run.viaSource === undefined ? {} : { source: run.viaSource }),
+      ...(run.viaSource === undefined ||
+      run.recording === undefined ||
+      setup.recording === undefined
+        ? {}
+        : {
+            http: { mode: 'recording' as const, recording: setup.recording(run.recording).name },
+          }),
       ...(run.inputs === undefined ? {} : { inputs: run.inputs }),
       ...(run.next === undefined ? {} : { next: run.next }),
     },

@@ -9,6 +9,8 @@ import type {
   StoredRecordSummary,
 } from '../../shared/api/services.js';
 import { StagecraftError } from '../../shared/errors.js';
+import type { Recording } from '../../shared/http/recording.js';
+import { validateRecording } from '../../shared/http/recording.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import { parsePersona } from '../../shared/simulator/persona.js';
 import { createLogger } from '../log.js';
@@ -53,6 +55,21 @@ function summarize(persona: Persona): PersonaSummary {
   };
 }
 
+// Reads a recording of the project by id, checked completely, so a damaged one is rejected
+// with the field that is wrong.
+function readRecording(store: ProjectStore, id: string): { name: string; recording: Recording } {
+  const record = store.recordings.get(id);
+  if (record === undefined) {
+    throw new StagecraftError(
+      'invalid-argument',
+      `No recording with id ${id} in this project. Choose one from the list of recordings.`,
+      { service: 'simulator', field: 'recording', recording: id },
+    );
+  }
+
+  return { name: record.name, recording: validateRecording(record.data, record.name) };
+}
+
 function recordSummaries(store: ProjectStore): StoredRecordSummary[] {
   return store.recordings
     .list()
@@ -83,6 +100,7 @@ export function createSimulatorService(
     return {
       objects: store.listObjects(),
       personas: withBuiltInPersonas(loadPersonas(store)),
+      recording: (id) => readRecording(store, id),
       evaluator: evaluator(),
       authentikVersion: store.info().authentikVersion,
     };

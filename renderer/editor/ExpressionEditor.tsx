@@ -17,7 +17,13 @@ import { client } from '../state/client.js';
 import { useProject } from '../state/project-store.js';
 import type { ExpressionObject } from './expression-objects.js';
 import { readExpressionObject } from './expression-objects.js';
-import { EXPRESSION_MODELS, monaco, registerAuthentikLanguage, toMarkers } from './monaco-setup.js';
+import {
+  EXPRESSION_MODELS,
+  monaco,
+  monacoTheme,
+  registerAuthentikLanguage,
+  toMarkers,
+} from './monaco-setup.js';
 import './editor.css';
 
 /** Pause after the last keystroke before the text is checked, in milliseconds. */
@@ -116,7 +122,7 @@ export function ExpressionEditor(props: {
       // round trip to its worker on every keystroke.
       wordBasedSuggestions: 'off',
       fixedOverflowWidgets: true,
-      theme: document.documentElement.dataset.theme === 'dark' ? 'vs-dark' : 'vs',
+      theme: monacoTheme(),
       readOnly: useProject.getState().readOnly,
       ariaLabel: `Expression of ${initial.name}`,
     });

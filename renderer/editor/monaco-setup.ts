@@ -105,12 +105,23 @@ function sameRange(marker: monaco.editor.IMarkerData, diagnostic: EditorDiagnost
 
 let registered = false;
 
-/** Registers the language providers once. */
+/** Returns Monaco's theme for the app theme the document shows. */
+export function monacoTheme(): string {
+  return document.documentElement.dataset.theme === 'dark' ? 'vs-dark' : 'vs';
+}
+
+/** Registers the language providers once, and follows the app's theme. */
 export function registerAuthentikLanguage(): void {
   if (registered) {
     return;
   }
   registered = true;
+
+  // The app sets its theme on <html data-theme>; Monaco's theme is global to all editors.
+  new MutationObserver(() => monaco.editor.setTheme(monacoTheme())).observe(
+    document.documentElement,
+    { attributes: true, attributeFilter: ['data-theme'] },
+  );
 
   monaco.languages.registerCompletionItemProvider('python', {
     triggerCharacters: ['.', '[', '"', "'", ' '],

@@ -117,6 +117,24 @@ function Controls() {
           </select>
         </label>
       )}
+      {sim.viaSource === '' ? null : (
+        <label>
+          Responses{' '}
+          <select
+            aria-label="Source responses"
+            value={sim.recording}
+            onChange={(event) => sim.configure({ recording: event.target.value })}
+            title="Live calls to the provider are not available in the app; record a login with stagecraft record"
+          >
+            <option value="">the persona’s</option>
+            {sim.recordings.map((recording) => (
+              <option key={recording.id} value={recording.id}>
+                recording {recording.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <button
         type="button"
         className="primary"

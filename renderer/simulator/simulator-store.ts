@@ -10,6 +10,7 @@ import type {
   ScenarioSummary,
   SimulationRequest,
   SimulationRun,
+  StoredRecordSummary,
 } from '../../shared/api/services.js';
 import { client } from '../state/client.js';
 import { answersAfterSubmit, cursorAfterRerun, lastReachable, nextStop } from './stepper.js';
@@ -17,6 +18,9 @@ import { answersAfterSubmit, cursorAfterRerun, lastReachable, nextStop } from '.
 interface SimulatorState {
   flow: string;
   viaSource: string;
+  /** Id of the HTTP recording a source login replays; '' for the persona's responses. */
+  recording: string;
+  recordings: StoredRecordSummary[];
   /** Persona name; '' means the admin fills every form as an anonymous visitor. */
   persona: string;
   /** Inputs the admin gave, by input key. */
@@ -30,7 +34,9 @@ interface SimulatorState {
   table: PersonaOutcome[] | null;
   tableRunning: boolean;
   scenario: ScenarioSummary | null;
-  configure(patch: Partial<Pick<SimulatorState, 'flow' | 'viaSource' | 'persona'>>): void;
+  configure(
+    patch: Partial<Pick<SimulatorState, 'flow' | 'viaSource' | 'persona' | 'recording'>>,
+  ): void;
   loadPersonas(): Promise<void>;
   start(): Promise<void>;
   rerun(): Promise<void>;
@@ -56,6 +62,9 @@ function requestOf(state: SimulatorState, inputs: Record<string, string[]>): Sim
   }
   if (state.viaSource !== '') {
     request.viaSource = state.viaSource;
+    if (state.recording !== '') {
+      request.recording = state.recording;
+    }
   }
   if (Object.keys(inputs).length > 0) {
     request.inputs = inputs;
@@ -94,6 +103,8 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
   return {
     flow: '',
     viaSource: '',
+    recording: '',
+    recordings: [],
     persona: '',
     inputs: {},
     personas: [],
@@ -112,7 +123,11 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
 
     async loadPersonas() {
       try {
-        set({ personas: await client().simulator.listPersonas({}) });
+        const [personas, recordings] = await Promise.all([
+          client().simulator.listPersonas({}),
+          client().simulator.listRecordings({}),
+        ]);
+        set({ personas, recordings });
       } catch (error) {
         set({ error: messageOf(error) });
       }

@@ -134,6 +134,7 @@ const simulationRequest = object({
   persona: optional(name),
   inputs: optional(inputMap),
   viaSource: optional(slug),
+  recording: optional(name),
   next: optional(string({ minLength: 0, maxLength: MAX_PATH_LENGTH })),
   application: optional(slug),
 });

@@ -216,6 +216,11 @@ export interface SimulationRequest {
   inputs?: Record<string, string[]>;
   /** Start the flow as after a login through this source (slug). */
   viaSource?: string;
+  /**
+   * With `viaSource`: the id of an HTTP recording of the project whose responses the source login
+   * replays, instead of the persona's.
+   */
+  recording?: string;
   /** The `next` query parameter the flow is opened with. */
   next?: string;
   /** Slug of the application the flow runs for. */

@@ -217,4 +217,54 @@ describe('simulator service', () => {
     expect(outcome.kind).toBe('error');
     expect(outcome.message).toContain('discord-avatar-attributes');
   });
+
+  it('replays a recording of the source login', async () => {
+    // A recording of the two requests the login makes, answered as Discord answers them.
+    const store = fixture.services.session.current!;
+    const stored = store.recordings.put({
+      name: 'login.json',
+      data: {
+        format: 'stagecraft-http-recording',
+        version: 1,
+        source: 'discord',
+        providerType: 'discord',
+        apiBase: 'https://discord.com/api',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        exchanges: [
+          {
+            request: {
+              method: 'POST',
+              url: 'https://discord.com/api/oauth2/token',
+              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+              body: 'grant_type=authorization_code',
+            },
+            response: {
+              status: 401,
+              headers: { 'Content-Type': 'application/json' },
+              body: { json: { error: 'invalid_grant' } },
+            },
+          },
+        ],
+      },
+    });
+    const run = await services.simulator.run({
+      flow: 'default-source-enrollment',
+      viaSource: 'discord',
+      recording: stored.id,
+    });
+
+    // The recorded 401 of the token request fails the login, as authentik's callback does.
+    expect(run.trace.steps[0]?.kind).toBe('source');
+    expect(run.trace.outcome.kind).toBe('denied');
+    expect(JSON.stringify(run.trace.steps[0]?.http ?? [])).toContain('recording login.json');
+  });
+
+  it('rejects an unknown recording', async () => {
+    const error = await services.simulator
+      .run({ flow: 'default-source-enrollment', viaSource: 'discord', recording: 'missing' })
+      .catch((caught: unknown) => caught);
+
+    expect(isStagecraftError(error)).toBe(true);
+    expect((error as StagecraftError).message).toContain('No recording with id missing');
+  });
 });

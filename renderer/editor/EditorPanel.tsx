@@ -61,9 +61,9 @@ function statusText(status: CheckStatus): string {
     unavailable: 'Python unavailable: syntax not checked',
   };
 
-  return [`${errors} errors, ${warnings} warnings`, syntax[status.syntax]]
-    .filter((part) => part !== '')
-    .join(' · ');
+  const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+
+  return [counts, syntax[status.syntax]].filter((part) => part !== '').join(' · ');
 }
 
 /** Renders the editor view. */

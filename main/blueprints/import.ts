@@ -1,5 +1,5 @@
 /**
- * Importing blueprint files into a project. Objects that the project already holds (same model,
+ * Importing blueprint files into a project. Objects that the project already contains (same model,
  * same identifiers, as authentik's importer looks them up) are updated in place; the others are
  * created. Everything lands in one transaction and one undo step.
  */
@@ -23,7 +23,7 @@ export interface DroppedSecret {
   variable: string;
 }
 
-/** What an import did. */
+/** The counts and dropped secrets of one import. */
 export interface ImportReport {
   files: { path: string; entries: number }[];
   created: number;

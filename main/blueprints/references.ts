@@ -25,7 +25,7 @@ export function collectRefs(value: Value, into: Set<string> = new Set()): Set<st
   return into;
 }
 
-/** The uids an object references through its identifiers, attrs and conditions. */
+/** Collects the uids an object references through its identifiers, attrs and conditions. */
 export function objectRefs(object: ModelObject): Set<string> {
   const refs = new Set<string>();
   for (const value of Object.values(object.identifiers)) {
@@ -41,7 +41,7 @@ export function objectRefs(object: ModelObject): Set<string> {
   return refs;
 }
 
-/** The value of a field as authentik would write it: identifiers win over attrs. */
+/** Returns a field's value as authentik would write it, where identifiers win over attrs. */
 export function fieldValue(object: ModelObject, field: string): Value | undefined {
   return field in object.identifiers ? object.identifiers[field] : object.attrs[field];
 }
@@ -78,14 +78,14 @@ export function findMatches(tagValue: TagValue, objects: ModelObject[]): ModelOb
   );
 }
 
-/** The uid a field refers to, when the field holds a reference. */
+/** Returns the uid a field refers to, when the field contains a reference. */
 export function refField(object: ModelObject, field: string): string | undefined {
   const value = fieldValue(object, field);
 
   return isRef(value) ? value.$ref : undefined;
 }
 
-/** The text of a field, or `""` when it is absent or not text. */
+/** Returns the text of a field, or `""` when it is absent or not text. */
 export function textField(object: ModelObject, field: string): string {
   const value = fieldValue(object, field);
 

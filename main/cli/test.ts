@@ -1,6 +1,6 @@
 /**
  * `stagecraft test --project P`: run the project's saved scenarios and report every one whose
- * outcome differs from what it expects. Made for CI: the exit code tells whether all passed.
+ * outcome differs from what it expects. Made for CI: the exit code shows whether all passed.
  */
 import { ERROR_CODES, isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import type { ErrorPayload } from '../../shared/errors.js';

@@ -28,7 +28,7 @@ export function defaultCacheDir(
     return posix.join(home, 'Library', 'Caches', 'Stagecraft');
   }
 
-  // The XDG Base Directory specification says to ignore a relative XDG_CACHE_HOME.
+  // The XDG Base Directory specification requires a relative XDG_CACHE_HOME to be ignored.
   const xdgCacheHome = env.XDG_CACHE_HOME;
   const base =
     xdgCacheHome !== undefined && posix.isAbsolute(xdgCacheHome)

@@ -150,7 +150,7 @@ export function pasteItems(
       const slot = slots.get(targetUid) ?? 0;
       slots.set(targetUid, slot + 1);
 
-      // The subject's model only picks the binding field, so any policy model stands in.
+      // The subject's model only picks the binding field, so any policy model serves.
       const bound = bindSubject(
         context,
         view,

@@ -41,7 +41,7 @@ const MANY_RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
 const MANY_TARGET_S = 60;
 const POOL_SIZE = 2;
 // Runs in flight at once: enough to keep both workers busy while Node does its own part.
-const IN_FLIGHT = 8;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
 
 function print(line = ''): void {
   process.stdout.write(`${line}\n`);
@@ -74,8 +74,10 @@ function sampleObjects(): ModelObject[] {
   return objects;
 }
 
+const PERSONAS = builtInPersonas();
+
 function login(evaluator: ExpressionEvaluator, objects: ModelObject[], name: string) {
-  const persona = builtInPersonas().find((candidate) => candidate.name === name)!;
+  const persona = PERSONAS.find((candidate) => candidate.name === name)!;
   return simulateFlow({
     objects,
     flow: 'default-source-enrollment',
@@ -122,7 +124,7 @@ async function single(objects: ModelObject[]): Promise<void> {
 }
 
 async function many(objects: ModelObject[]): Promise<void> {
-  const names = builtInPersonas().map((persona) => persona.name);
+  const names = PERSONAS.map((persona) => persona.name);
   const pool = createPythonPool({ size: POOL_SIZE });
   await pool.ready;
   try {

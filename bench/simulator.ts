@@ -18,7 +18,7 @@ import type { EvaluationRequest, EvaluationResult } from '../shared/simulator/ev
 import { createPythonPool } from '../main/python/pool.js';
 import { hashPassword } from '../main/simulator/passwords.js';
 import { simulateFlow } from '../main/simulator/simulate.js';
-import type { ExpressionEvaluator } from '../main/simulator/types.js';
+import type { EvaluateOptions, ExpressionEvaluator } from '../main/simulator/types.js';
 
 const FLOW_FILE = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -50,9 +50,13 @@ class TimedEvaluator implements ExpressionEvaluator {
 
   constructor(private readonly inner: ExpressionEvaluator) {}
 
-  async evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
+  get bridgesHttp(): boolean | undefined {
+    return this.inner.bridgesHttp;
+  }
+
+  async evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult> {
     const started = performance.now();
-    const result = await this.inner.evaluate(request);
+    const result = await this.inner.evaluate(request, options);
     this.spentMs += performance.now() - started;
     this.calls += 1;
     return result;

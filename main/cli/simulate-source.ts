@@ -64,8 +64,6 @@ export interface SourceRun {
   login: OAuthLoginOptions;
   /** The replay a saved scenario uses; undefined for live runs, which cannot be saved. */
   scenarioHttp: ScenarioHttp | undefined;
-  /** The live layer; undefined in replay. */
-  live: HttpLayer | undefined;
   /** Releases the live layer and the redirect server after the run. */
   close(): Promise<void>;
 }
@@ -138,7 +136,6 @@ export async function readSourceRun(
       personas: withActor,
       login: personaLogin(persona, env),
       scenarioHttp: { mode: 'persona' },
-      live: undefined,
       close: () => Promise.resolve(),
     };
   }
@@ -154,7 +151,6 @@ export async function readSourceRun(
       login: recordingLogin(recording, recordingFile, env),
       // A recording file is not part of the project; a scenario names recordings of the project.
       scenarioHttp: undefined,
-      live: undefined,
       close: () => Promise.resolve(),
     };
   }
@@ -208,13 +204,11 @@ async function startLiveRun(
       http: layer,
       respondedBy: 'live',
       env: run.env,
-      viaPool: true,
       state,
       authorize,
       baseUrl: new URL(loopback.redirectUri).origin,
     },
     scenarioHttp: undefined,
-    live: layer,
     close: async () => {
       await loopback.close();
       await layer.close();

@@ -17,13 +17,11 @@ import { createPythonPool } from '../python/pool.js';
 import type { PythonPool } from '../python/pool.js';
 import { loadPersonas } from '../simulator/personas.js';
 import { simulateFlow } from '../simulator/simulate.js';
-import type { ExpressionEvaluator } from '../simulator/types.js';
-import type { HttpSender } from '../../shared/http/exchange.js';
+import type { EvaluateOptions, ExpressionEvaluator } from '../simulator/types.js';
 import type { SimulationTrace } from '../../shared/simulator/trace.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { scenarioFromRun } from '../scenarios/run.js';
 import { saveScenario } from '../scenarios/store.js';
-import { SwitchingSender } from '../simulator/oauth/http.js';
 import type { Command, CommandArgs, CommandIo } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
 import { openProject, projectPath } from './project.js';
@@ -53,21 +51,15 @@ export function sharedSimulatorEvaluator(): ExpressionEvaluator | undefined {
   return sharedEvaluator;
 }
 
-/**
- * An evaluator that starts Pyodide (about 2 s) only when a run evaluates an expression. With
- * `http`, the pool sends the `requests` calls of `layer`-mode evaluations to it.
- */
+/** An evaluator that starts Pyodide (about 2 s) only when a run evaluates an expression. */
 export class LazyPoolEvaluator implements ExpressionEvaluator {
   private pool: PythonPool | undefined;
 
-  constructor(private readonly http?: HttpSender) {}
+  readonly bridgesHttp = true;
 
-  evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
-    this.pool ??= createPythonPool({
-      size: 1,
-      ...(this.http === undefined ? {} : { http: this.http }),
-    });
-    return this.pool.evaluate(request);
+  evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult> {
+    this.pool ??= createPythonPool({ size: 1 });
+    return this.pool.evaluate(request, options);
   }
 
   async close(): Promise<void> {
@@ -220,13 +212,7 @@ export const simulateCommand: Command = {
     if (flow === undefined) {
       throw new StagecraftError('usage', 'missing --flow SLUG (the slug of the flow to run)');
     }
-    const switching = sourceRun?.live === undefined ? undefined : new SwitchingSender();
-    switching?.use(sourceRun?.live);
-    const lazy = sharedEvaluator === undefined ? new LazyPoolEvaluator(switching) : undefined;
-    if (sourceRun !== undefined) {
-      // Only a pool of this command is wired to the live layer; a shared one gets reruns.
-      sourceRun.login.viaPool = sourceRun.live !== undefined && lazy !== undefined;
-    }
+    const lazy = sharedEvaluator === undefined ? new LazyPoolEvaluator() : undefined;
 
     let trace;
     try {

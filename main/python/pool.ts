@@ -99,6 +99,8 @@ export interface PythonPoolStats {
 interface Job {
   id: number;
   request: EvaluationRequest;
+  /** The destination of this job's `requests` calls in `layer` mode, before the pool's own. */
+  http: HttpSender | undefined;
   timeoutMs: number;
   resolve: (result: EvaluationResult) => void;
   reject: (error: Error) => void;
@@ -204,8 +206,18 @@ export class PythonPool {
     this.pendingStarts = this.size - 1;
   }
 
-  /** Runs one evaluation. Rejects only when the pool is closed or Python cannot load. */
-  evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
+  /** The pool sends `layer`-mode `requests` calls to `options.http` while Python waits. */
+  readonly bridgesHttp = true;
+
+  /**
+   * Runs one evaluation. The `requests` calls of a `layer`-mode evaluation go to `options.http`,
+   * or to the pool's `http` option without it. Rejects only when the pool is closed or Python
+   * cannot load.
+   */
+  evaluate(
+    request: EvaluationRequest,
+    options: { http?: HttpSender } = {},
+  ): Promise<EvaluationResult> {
     if (this.closed) {
       return Promise.reject(
         new StagecraftError('python-pool-closed', 'The Python pool is closed.'),
@@ -220,6 +232,7 @@ export class PythonPool {
       this.queue.push({
         id: this.nextJobId++,
         request,
+        http: options.http,
         timeoutMs: request.timeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS,
         resolve,
         reject,
@@ -409,7 +422,7 @@ export class PythonPool {
    */
   private async onHttpRequest(slot: Slot, message: HttpBridgeRequest): Promise<void> {
     const mode = slot.job?.request.http?.mode;
-    const sender = mode === 'layer' ? this.http : undefined;
+    const sender = mode === 'layer' ? (slot.job?.http ?? this.http) : undefined;
     const reason =
       mode === 'layer'
         ? 'The Python pool has no HTTP layer (PythonPoolOptions.http), so live requests are ' +

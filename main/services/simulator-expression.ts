@@ -22,7 +22,7 @@ import type { Persona } from '../../shared/simulator/persona.js';
 import { SimulatedDirectory } from '../simulator/directory.js';
 import { EXPRESSION_POLICY_MODEL } from '../simulator/policies.js';
 import { ProjectIndex } from '../simulator/project-index.js';
-import type { ExpressionEvaluator } from '../simulator/types.js';
+import type { EvaluateOptions, ExpressionEvaluator } from '../simulator/types.js';
 import { discordPersonaExchanges } from './simulator-http.js';
 import type { RunSetup } from './simulator-runs.js';
 import { runSimulation } from './simulator-runs.js';
@@ -154,13 +154,15 @@ function withResponses(
   responsesTo: (expression: string) => RecordedExchange[],
 ): ExpressionEvaluator {
   return {
-    evaluate(request: EvaluationRequest) {
+    ...(inner.bridgesHttp === undefined ? {} : { bridgesHttp: inner.bridgesHttp }),
+    evaluate(request: EvaluationRequest, options?: EvaluateOptions) {
       if (request.http !== undefined) {
-        return inner.evaluate(request);
+        return inner.evaluate(request, options);
       }
       const responses = responsesTo(request.expression);
       return inner.evaluate(
         responses.length === 0 ? request : { ...request, http: { mode: 'replay', responses } },
+        options,
       );
     },
   };

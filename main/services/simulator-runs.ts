@@ -25,7 +25,7 @@ import { discordPersona, personaLogin, recordingLogin } from '../simulator/oauth
 import { EXPRESSION_POLICY_MODEL } from '../simulator/policies.js';
 import { simulateFlow } from '../simulator/simulate.js';
 import type { SimulationOptions } from '../simulator/simulate.js';
-import type { ExpressionEvaluator } from '../simulator/types.js';
+import type { EvaluateOptions, ExpressionEvaluator } from '../simulator/types.js';
 import { discordPersonaExchanges } from './simulator-http.js';
 
 /** One call of the evaluator during a run. */
@@ -54,10 +54,14 @@ export class CapturingEvaluator implements ExpressionEvaluator {
     private readonly options: CaptureOptions = {},
   ) {}
 
-  async evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
+  get bridgesHttp(): boolean | undefined {
+    return this.inner.bridgesHttp;
+  }
+
+  async evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult> {
     let sent = request;
     if (request.mode === 'validate') {
-      return this.inner.evaluate(request);
+      return this.inner.evaluate(request, options);
     }
     const override = this.options.override;
     if (override !== undefined && request.kind === 'policy' && request.name === override.name) {
@@ -70,7 +74,7 @@ export class CapturingEvaluator implements ExpressionEvaluator {
       }
     }
 
-    const result = await this.inner.evaluate(sent);
+    const result = await this.inner.evaluate(sent, options);
     // A source login's HTTP bridge runs an evaluation again with the responses its requests got.
     // Only the last run counts, and it keeps the same name and context.
     const last = this.calls[this.calls.length - 1];

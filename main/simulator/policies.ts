@@ -127,7 +127,8 @@ async function runExpressionPolicy(
     context,
     user: requestUserOf(input.user, state.directory),
     directory: state.directory.toSimDirectory(),
-    policies: state.expressionPolicies,
+    // Only `ak_call_policy` reads the other policies, so only an expression that names it gets them.
+    policies: expression.includes('ak_call_policy') ? state.expressionPolicies : {},
     httpRequest: state.http,
     executionLogging,
     timeoutMs,

@@ -2,6 +2,7 @@
  * Contracts of the flow simulator: the evaluator it runs expressions with, the per-run state the
  * planner, executor, policy engine and stages share, and the error that ends a run early.
  */
+import type { HttpSender } from '../../shared/http/exchange.js';
 import type {
   EvaluationRequest,
   EvaluationResult,
@@ -18,9 +19,24 @@ import type { FlowPlan } from './planner.js';
 import type { ProjectIndex } from './project-index.js';
 import type { TraceRecorder } from './recorder.js';
 
+/** Settings of one evaluation that cannot travel inside the request itself. */
+export interface EvaluateOptions {
+  /**
+   * Where the `requests` calls of an evaluation with `http.mode: 'layer'` go, while Python waits
+   * for each response. Only evaluators with {@link ExpressionEvaluator.bridgesHttp} use it.
+   */
+  http?: HttpSender;
+}
+
 /** Runs authentik expressions; the Python pool of `main/python/pool.ts` is one. */
 export interface ExpressionEvaluator {
-  evaluate(request: EvaluationRequest): Promise<EvaluationResult>;
+  evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult>;
+  /**
+   * True when `evaluate` sends the `requests` calls of `layer`-mode evaluations to
+   * `options.http` as they happen. Without it, a caller answers them by running the evaluation
+   * again with the responses (see `oauth/policy-http.ts`).
+   */
+  readonly bridgesHttp?: boolean;
 }
 
 /** The browser session of a run: its key, the logged-in user and stored values. */

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpLayer } from '../../main/http/layer.js';
 import { createPythonPool } from '../../main/python/pool.js';
 import type { PythonPool } from '../../main/python/pool.js';
-import { SwitchingSender } from '../../main/simulator/oauth/http.js';
 import { simulateFlow } from '../../main/simulator/simulate.js';
 import type { SimulationTrace } from '../../shared/simulator/trace.js';
 import type { FakeDiscord } from '../support/fake-discord.js';
@@ -20,7 +19,6 @@ let pool: PythonPool;
 let fake: FakeDiscord;
 let layer: HttpLayer;
 let trace: SimulationTrace;
-const switching = new SwitchingSender();
 
 // Plays the browser: opens the fake's authorize page and reads the code of its redirect.
 async function followAuthorizePage(url: string): Promise<string> {
@@ -39,10 +37,9 @@ async function followAuthorizePage(url: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  pool = createPythonPool({ size: 1, http: switching });
+  pool = createPythonPool({ size: 1 });
   fake = await startFakeDiscord({ persona: readBuiltInPersona('not-a-member') });
   layer = new HttpLayer({ mode: 'live', hostOverrides: fake.hostOverrides });
-  switching.use(layer);
   await pool.ready;
 
   // The sample with the guild membership check fixed and alone, the flows in mode `all`.
@@ -78,14 +75,12 @@ beforeAll(async () => {
       http: layer,
       respondedBy: 'live',
       env: { DISCORD_CLIENT_SECRET: fake.clientSecret },
-      viaPool: true,
       authorize: followAuthorizePage,
     },
   });
 });
 
 afterAll(async () => {
-  switching.use(undefined);
   await layer.close();
   await fake.close();
   await pool.close();

@@ -24,7 +24,7 @@ import { readSourceConfig } from '../../main/simulator/oauth/source-config.js';
 import type { Recording } from '../../shared/http/recording.js';
 import type { JsonValue } from '../../shared/simulator/evaluation.js';
 import { parseAuthentikVersion } from '../../shared/simulator/rules.js';
-import { builtIn, loginAs, nameOf, sampleObjects } from './discord-support.js';
+import { builtIn, evaluationsOf, loginAs, nameOf, sampleObjects } from './discord-support.js';
 
 let pool: PythonPool;
 const attempts: string[] = [];
@@ -156,5 +156,34 @@ describe('replay without the network', () => {
       true,
       [],
     ]);
+  });
+
+  it('sends each policy call, with bytes', async () => {
+    const persona = builtIn('member-with-role');
+    const objects = callingObjects();
+    for (const object of objects) {
+      if (nameOf(object) === 'discord-guild-membership') {
+        (object.attrs as Record<string, unknown>).expression = [
+          'info = request.context["oauth_userinfo"]',
+          "url = f\"https://cdn.discordapp.com/avatars/{info['id']}/{info['avatar']}.png\"",
+          'first = requests.get(url)',
+          'second = requests.get(url)',
+          'return first.content[:8] == b"\\x89PNG\\r\\n\\x1a\\n" and second.ok',
+        ].join('\n');
+      }
+    }
+    const trace = await loginAs(pool, objects, persona);
+    const calls = trace.steps
+      .flatMap((step) => step.http ?? [])
+      .filter((item) => item.by === 'policy discord-guild-membership');
+    const evaluation = evaluationsOf(trace, 'discord-guild-membership')[0];
+
+    expect(calls.map((call) => [call.status, call.respondedBy])).toEqual([
+      [200, 'persona member-with-role'],
+      [200, 'persona member-with-role'],
+    ]);
+    expect(evaluation?.error?.message).toBeUndefined();
+    expect(evaluation?.policyPassing).toBe(true);
+    expect(attempts).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * mappings) goes through one {@link HttpSender} and is written to the trace with its secrets
  * masked, so a run shows what the server would have sent and what came back.
  */
-import { isStagecraftError, StagecraftError } from '../../../shared/errors.js';
+import { isStagecraftError } from '../../../shared/errors.js';
 import type {
   HttpRequestData,
   HttpResponseData,
@@ -122,6 +122,25 @@ export class TracedHttp {
     return result;
   }
 
+  /**
+   * Returns a sender for the requests of `by` that records each exchange as it happens and
+   * passes the layer's errors on unchanged, so Python raises the exception that matches them.
+   */
+  senderFor(by: string): HttpSender {
+    return {
+      send: async (request) => {
+        try {
+          const response = await this.sender.send(request);
+          this.record(request, { response }, by, this.respondedBy);
+          return response;
+        } catch (error) {
+          this.record(request, { error: errorText(error) }, by, this.respondedBy);
+          throw error;
+        }
+      },
+    };
+  }
+
   /** Sends a request without recording it; the caller records it with {@link record}. */
   async sendUnrecorded(request: HttpRequestData): Promise<TracedResult> {
     try {
@@ -157,32 +176,5 @@ export class TracedHttp {
         ? `no response (${result.error})`
         : String(result.response.status);
     step.notes.push(`${by}: ${request.method} ${exchange.url} -> ${outcome} (${respondedBy})`);
-  }
-}
-
-/**
- * A sender that forwards to the sender of the run in progress. A Python pool takes one sender
- * for its whole life. So runs that bridge `requests` through the pool switch this one to their
- * own HTTP layer, one run at a time.
- */
-export class SwitchingSender implements HttpSender {
-  private current: HttpSender | undefined;
-
-  /** Sends the following requests through `sender`; undefined turns forwarding off. */
-  use(sender: HttpSender | undefined): void {
-    this.current = sender;
-  }
-
-  send(request: HttpRequestData): Promise<HttpResponseData> {
-    if (this.current === undefined) {
-      return Promise.reject(
-        new StagecraftError(
-          'http-live-disabled',
-          'No run is sending HTTP requests through the Python pool right now, so the request is not sent.',
-        ),
-      );
-    }
-
-    return this.current.send(request);
   }
 }

@@ -70,11 +70,6 @@ export interface OAuthLoginOptions {
   authorize?: (url: string) => Promise<string>;
   /** The `state` of the authorize request; default a fresh random one. */
   state?: string;
-  /**
-   * The Python pool is wired to `http` (its `http` option), so expressions call it directly
-   * through the pool's bridge instead of being rerun with replayed responses.
-   */
-  viaPool?: boolean;
 }
 
 /** The result of the login part: the flow manager's decision, or an outcome that ends the run. */
@@ -232,7 +227,7 @@ export async function loginThroughOAuth(
   checkSourceScopes(state, config, authorize.scopes);
 
   const http = new TracedHttp(options.http, options.respondedBy, state.recorder);
-  state.evaluator = new HttpBridgeEvaluator(state.evaluator, http, options.viaPool === true);
+  state.evaluator = new HttpBridgeEvaluator(state.evaluator, http);
 
   const granted =
     options.authorize === undefined

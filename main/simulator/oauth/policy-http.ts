@@ -1,14 +1,15 @@
 /**
  * The `requests` calls of policies and property mappings, sent through the HTTP layer.
  *
- * In `replay` mode the Python sandbox returns only the responses it is given before the run.
- * So an evaluation runs, and every request it made without a response is sent through the HTTP
- * layer. The evaluation then runs again with those responses, until it makes no new request.
- * Expressions have no side effects outside the evaluation result, so only the last run's result
- * counts. Each distinct request reaches the HTTP layer once per evaluation, and the trace lists
- * the requests of that last run.
- * NOTE: a request repeated within one evaluation gets the same response again, so a rate limit
- * counts it once. The pool's synchronous bridge (`viaPool`) counts each call.
+ * An evaluator that bridges HTTP (the Python pool) runs each evaluation once in `layer` mode:
+ * Python waits while each call goes through the run's HTTP layer and is written to the trace.
+ *
+ * Other evaluators return only the responses they are given before the run. So an evaluation
+ * runs, and every request it made without a response is sent through the HTTP layer. The
+ * evaluation then runs again with those responses, until it makes no new request. Expressions
+ * have no side effects outside the evaluation result, so only the last run's result counts.
+ * NOTE: on this path a request repeated within one evaluation gets the same response again, so
+ * a rate limit counts it once.
  */
 import type { HttpRequestData, HttpResponseData } from '../../../shared/http/exchange.js';
 import { bodyAsText } from '../../../shared/http/exchange.js';
@@ -19,7 +20,7 @@ import type {
   HttpExchange,
   RecordedExchange,
 } from '../../../shared/simulator/evaluation.js';
-import type { ExpressionEvaluator } from '../types.js';
+import type { EvaluateOptions, ExpressionEvaluator } from '../types.js';
 import type { TracedHttp, TracedResult } from './http.js';
 
 // An expression that keeps finding new URLs (a loop over pages) stops after this many reruns.
@@ -45,8 +46,8 @@ export function toRecordedExchange(
   if (body !== null && 'json' in body) {
     recorded.json = body.json;
   } else {
-    // TODO: binary bodies (avatar images) reach the sandbox as text, so `.content` differs from
-    // the real bytes; the evaluation contract has no field for bytes.
+    // NOTE: on the rerun path binary bodies (avatar images) reach the sandbox as text, because
+    // recorded responses have no field for bytes. The pool's bridge passes the real bytes.
     recorded.body = bodyAsText(body);
   }
 
@@ -64,41 +65,38 @@ function toRequest(exchange: HttpExchange): HttpRequestData {
 
 /** Runs expressions with their `requests` calls sent through the HTTP layer of the run. */
 export class HttpBridgeEvaluator implements ExpressionEvaluator {
-  /**
-   * @param viaPool True when the Python pool sends `requests` calls to the run's HTTP layer
-   *   itself through its synchronous bridge (the pool's `http` option). Each evaluation then
-   *   runs once in `layer` mode; otherwise in `replay` mode, as the module comment describes.
-   */
   constructor(
     private readonly inner: ExpressionEvaluator,
     private readonly http: TracedHttp,
-    private readonly viaPool = false,
   ) {}
 
-  async evaluate(request: EvaluationRequest): Promise<EvaluationResult> {
+  get bridgesHttp(): boolean | undefined {
+    return this.inner.bridgesHttp;
+  }
+
+  async evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult> {
     if (request.mode === 'validate') {
-      return this.inner.evaluate(request);
+      return this.inner.evaluate(request, options);
     }
 
     const by = `${request.kind === 'policy' ? 'policy' : 'property mapping'} ${request.name}`;
-    if (this.viaPool) {
-      const result = await this.inner.evaluate({
-        ...request,
-        http: { mode: 'layer', responses: [] },
-      });
-      this.recordExchanges(result, new Map(), by);
-      return result;
+    const given = request.http?.responses ?? [];
+    if (this.inner.bridgesHttp === true && given.length === 0) {
+      return this.inner.evaluate(
+        { ...request, http: { mode: 'layer', responses: [] } },
+        { ...options, http: this.http.senderFor(by) },
+      );
     }
 
-    const responses: RecordedExchange[] = [...(request.http?.responses ?? [])];
+    const responses: RecordedExchange[] = [...given];
     const sentRequests = new Map<string, { request: HttpRequestData; result: TracedResult }>();
-    const given = new Set(responses.map((item) => requestKey(item.method, item.url)));
+    const givenKeys = new Set(responses.map((item) => requestKey(item.method, item.url)));
 
     let result = await this.run(request, responses);
     for (let rerun = 0; rerun < MAX_RERUNS; rerun += 1) {
       const withoutResponse = result.http.filter((exchange) => {
         const key = requestKey(exchange.method, exchange.url);
-        return !exchange.matched && !sentRequests.has(key) && !given.has(key);
+        return !exchange.matched && !sentRequests.has(key) && !givenKeys.has(key);
       });
       if (withoutResponse.length === 0) {
         break;
@@ -141,7 +139,7 @@ export class HttpBridgeEvaluator implements ExpressionEvaluator {
         continue;
       }
 
-      // Sent through the pool's bridge, or given in the evaluation request's own responses.
+      // Given in the evaluation request's own responses.
       const response: HttpResponseData | undefined =
         exchange.status === null
           ? undefined
@@ -152,12 +150,7 @@ export class HttpBridgeEvaluator implements ExpressionEvaluator {
             };
       const traced: TracedResult =
         response === undefined ? { error: 'no recorded response' } : { response };
-      this.http.record(
-        toRequest(exchange),
-        traced,
-        by,
-        this.viaPool ? this.http.respondedBy : 'sandbox',
-      );
+      this.http.record(toRequest(exchange), traced, by, 'sandbox');
     }
   }
 }

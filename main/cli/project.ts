@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 
 import { isStagecraftError, StagecraftError } from '../../shared/errors.js';
+import type { Recording } from '../../shared/http/recording.js';
+import { validateRecording } from '../../shared/http/recording.js';
 import { ProjectStore } from '../project/index.js';
 import type { CommandArgs, CommandIo } from './command.js';
 import { stringOption } from './command.js';
@@ -56,4 +58,29 @@ export function openOrCreateProject(path: string): { store: ProjectStore; create
 
   const name = basename(path, extname(path));
   return { store: ProjectStore.create(path, { name }), created: true };
+}
+
+/** Returns the project's recordings by name, each checked as a recording file is. */
+export function loadProjectRecordings(store: ProjectStore): Map<string, Recording> {
+  const recordings = new Map<string, Recording>();
+  for (const summary of store.recordings.list()) {
+    const record = store.recordings.get(summary.id);
+    recordings.set(summary.name, validateRecording(record?.data, `${summary.name} (project)`));
+  }
+
+  return recordings;
+}
+
+/** Stores a recording in the project under `name`, replacing a recording of that name. */
+export function saveProjectRecording(
+  store: ProjectStore,
+  name: string,
+  recording: Recording,
+): void {
+  const existing = store.recordings.list().find((summary) => summary.name === name);
+  store.recordings.put({
+    ...(existing === undefined ? {} : { id: existing.id }),
+    name,
+    data: recording,
+  });
 }

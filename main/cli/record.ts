@@ -19,7 +19,7 @@ import { openInBrowser, startLoopback } from '../http/loopback.js';
 import { writeRecordingFile } from '../http/recording-file.js';
 import type { Command, CommandArgs, CommandIo } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
-import { openProject, projectPath } from './project.js';
+import { openProject, projectPath, saveProjectRecording } from './project.js';
 
 const OAUTH_SOURCE = 'authentik_sources_oauth.oauthsource';
 
@@ -127,13 +127,13 @@ export const recordCommand: Command = {
   name: 'record',
   summary: 'Log in to Discord through a source and save the calls as a redacted recording',
   usage: [
-    'Usage: stagecraft record --source SLUG --project P --out FILE [options]',
+    'Usage: stagecraft record --source SLUG --project P [--out FILE] [--name NAME] [options]',
     '',
     'Runs a real Discord login with the client id of the source SLUG: prints the authorization',
     'URL (and opens it in a browser), receives the redirect on 127.0.0.1, exchanges the code,',
     'then calls users/@me, users/@me/guilds, the guild-member endpoint of each --guild and the',
     'avatar. Tokens, codes, client credentials, state and emails are replaced by placeholders',
-    'before the recording is written, so the file can be shared.',
+    'before the recording is written, so the file can be shared. Give --out, --name or both.',
     '',
     'The client secret is read from the environment variable the source names with !Env, or',
     'else <SLUG>_CLIENT_SECRET (e.g. DISCORD_CLIENT_SECRET), as `stagecraft export` names it.',
@@ -142,6 +142,8 @@ export const recordCommand: Command = {
     '  --source SLUG      the Discord OAuth source of the project',
     '  --project P        the .stagecraft project',
     '  --out FILE         where to write the recording (JSON)',
+    '  --name NAME        store the recording in the project under NAME (replacing one of that',
+    '                     name), for `simulate --recording NAME` and saved scenarios',
     `  --api-base URL     Discord's API base (default ${DISCORD_API_BASE})`,
     `  --cdn-base URL     Discord's image CDN (default ${DISCORD_CDN_BASE})`,
     '  --guild ID         also fetch the member object of this guild; repeatable',
@@ -158,6 +160,7 @@ export const recordCommand: Command = {
     source: { type: 'string' },
     project: { type: 'string' },
     out: { type: 'string' },
+    name: { type: 'string' },
     'api-base': { type: 'string' },
     'cdn-base': { type: 'string' },
     guild: { type: 'string', multiple: true },
@@ -174,9 +177,13 @@ export const recordCommand: Command = {
         'missing --source SLUG (the Discord source to log in with)',
       );
     }
-    const out = stringOption(args, 'out');
-    if (out === undefined || out === '') {
-      throw new StagecraftError('usage', 'missing --out FILE (where to write the recording)');
+    const out = stringOption(args, 'out') || undefined;
+    const name = stringOption(args, 'name')?.trim() || undefined;
+    if (out === undefined && name === undefined) {
+      throw new StagecraftError(
+        'usage',
+        'missing --out FILE or --name NAME (where to keep the recording)',
+      );
     }
 
     const apiBase = baseOption(args, 'api-base', DISCORD_API_BASE);
@@ -190,7 +197,8 @@ export const recordCommand: Command = {
       }
     }
 
-    const store = openProject(projectPath(args, io), { readOnly: true });
+    const project = projectPath(args, io);
+    const store = openProject(project, { readOnly: true });
     let source: ModelObject;
     try {
       source = findSource(store.listObjects(), slug);
@@ -251,20 +259,35 @@ export const recordCommand: Command = {
       const callback = await loopback.waitForCallback(timeoutS * 1000);
       const summary = await runDiscordLogin(layer, settings, callback.code);
       const recording = layer.toRecording();
-      const file = resolve(io.cwd, out);
-      writeRecordingFile(file, recording);
+      const file = out === undefined ? undefined : resolve(io.cwd, out);
+      if (file !== undefined) {
+        writeRecordingFile(file, recording);
+      }
+      if (name !== undefined) {
+        const writable = openProject(project);
+        try {
+          saveProjectRecording(writable, name, recording);
+        } finally {
+          writable.close();
+        }
+      }
 
+      const places = [
+        ...(file === undefined ? [] : [file]),
+        ...(name === undefined ? [] : [`the project as "${name}"`]),
+      ].join(' and ');
       if (args.json) {
         printJson(io, {
           ok: true,
-          file,
+          ...(file === undefined ? {} : { file }),
+          ...(name === undefined ? {} : { name }),
           source: slug,
           exchanges: recording.exchanges.length,
           scope: summary.scope,
         });
       } else {
         io.stdout(
-          `Recorded ${recording.exchanges.length} exchanges of source "${slug}" to ${file} ` +
+          `Recorded ${recording.exchanges.length} exchanges of source "${slug}" to ${places} ` +
             `(granted scopes: ${summary.scope || 'none'}). Secrets are replaced by placeholders.\n`,
         );
       }

@@ -3,9 +3,12 @@
  * `--persona NAME` (a Discord persona responds, replayed), `--recording FILE` (a recording is
  * replayed) or `--live` (real requests to the provider), and `--save-scenario NAME`.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { StagecraftError } from '../../shared/errors.js';
+import type { Recording } from '../../shared/http/recording.js';
+import { validateRecording } from '../../shared/http/recording.js';
 import type { ModelObject } from '../../shared/model/object.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import { HttpLayer } from '../http/layer.js';
@@ -44,7 +47,8 @@ export const SOURCE_USAGE = [
   "                           starts from; default the source's authentication flow).",
   '                           Needs one of:',
   '    --persona NAME         a Discord persona of the project or a built-in one answers',
-  '    --recording FILE       a recording made by `stagecraft record` is replayed',
+  '    --recording FILE|NAME  a recording made by `stagecraft record` is replayed: a file, or',
+  '                           the name of a recording stored in the project (record --name)',
   '    --live                 real requests go to the provider (needs the client secret,',
   '                           e.g. DISCORD_CLIENT_SECRET for the !Env of the source); the',
   '                           browser logs in and is redirected to 127.0.0.1',
@@ -95,6 +99,7 @@ export async function readSourceRun(
   io: CommandIo,
   objects: readonly ModelObject[],
   personas: Persona[],
+  recordings: ReadonlyMap<string, Recording> = new Map(),
 ): Promise<SourceRun | undefined> {
   const slug = stringOption(args, 'source');
   const personaName = stringOption(args, 'persona');
@@ -140,8 +145,35 @@ export async function readSourceRun(
     };
   }
 
+  const stored = recordingFile === undefined ? undefined : recordings.get(recordingFile);
+  if (recordingFile !== undefined && stored !== undefined) {
+    const path = resolve(io.cwd, recordingFile);
+    if (!existsSync(path)) {
+      return {
+        slug,
+        flow,
+        actor: user,
+        personas,
+        login: recordingLogin(
+          validateRecording(stored, `${recordingFile} (project)`, { source: slug }),
+          recordingFile,
+          env,
+        ),
+        scenarioHttp: { mode: 'recording', recording: recordingFile },
+        close: () => Promise.resolve(),
+      };
+    }
+  }
+
   if (recordingFile !== undefined) {
     const path = resolve(io.cwd, recordingFile);
+    if (!existsSync(path) && recordings.size > 0) {
+      throw new StagecraftError(
+        'file-not-found',
+        `--recording ${recordingFile}: there is no such file and the project has no recording of that name (it has ${[...recordings.keys()].join(', ')}).`,
+        { recording: recordingFile },
+      );
+    }
     const recording = readRecordingFile(path, { source: slug });
     return {
       slug,

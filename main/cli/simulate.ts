@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { ModelObject } from '../../shared/model/object.js';
 import type { EvaluationRequest, EvaluationResult } from '../../shared/simulator/evaluation.js';
 import { formatTrace } from '../../shared/simulator/format.js';
+import type { Recording } from '../../shared/http/recording.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import type { SimulationOutcome } from '../../shared/simulator/trace.js';
 import { importBlueprints } from '../blueprints/import.js';
@@ -24,7 +25,7 @@ import { scenarioFromRun } from '../scenarios/run.js';
 import { saveScenario } from '../scenarios/store.js';
 import type { Command, CommandArgs, CommandIo } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
-import { openProject, projectPath } from './project.js';
+import { loadProjectRecordings, openProject, projectPath } from './project.js';
 import type { SourceRun } from './simulate-source.js';
 import { readSourceRun, SOURCE_OPTIONS, SOURCE_USAGE } from './simulate-source.js';
 
@@ -187,6 +188,7 @@ export const simulateCommand: Command = {
 
     let objects: ModelObject[];
     let personas: Persona[] = [];
+    let recordings = new Map<string, Recording>();
     let authentikVersion = stringOption(args, 'authentik-version');
     if (stringOption(args, 'project') !== undefined) {
       if (args.positionals.length > 0) {
@@ -196,6 +198,7 @@ export const simulateCommand: Command = {
       try {
         objects = store.listObjects();
         personas = loadPersonas(store);
+        recordings = loadProjectRecordings(store);
         authentikVersion ??= store.info().authentikVersion;
       } finally {
         store.close();
@@ -207,7 +210,7 @@ export const simulateCommand: Command = {
       objects = await objectsFromFiles(args.positionals.map((file) => resolve(io.cwd, file)));
     }
 
-    const sourceRun = await readSourceRun(args, io, objects, personas);
+    const sourceRun = await readSourceRun(args, io, objects, personas, recordings);
     const flow = sourceRun?.flow ?? flowOption;
     if (flow === undefined) {
       throw new StagecraftError('usage', 'missing --flow SLUG (the slug of the flow to run)');

@@ -4,9 +4,6 @@
  */
 import { ERROR_CODES, isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import type { ErrorPayload } from '../../shared/errors.js';
-import type { Recording } from '../../shared/http/recording.js';
-import { validateRecording } from '../../shared/http/recording.js';
-import type { ProjectStore } from '../project/index.js';
 import type { ScenarioContext, ScenarioDifference, ScenarioResult } from '../scenarios/run.js';
 import { runScenario } from '../scenarios/run.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -16,7 +13,7 @@ import { loadPersonas } from '../simulator/personas.js';
 import type { ExpressionEvaluator } from '../simulator/types.js';
 import type { Command, CommandIo } from './command.js';
 import { listOption, printJson } from './command.js';
-import { openProject, projectPath } from './project.js';
+import { loadProjectRecordings, openProject, projectPath } from './project.js';
 import { LazyPoolEvaluator, sharedSimulatorEvaluator } from './simulate.js';
 
 /** The report of one scenario. */
@@ -27,16 +24,6 @@ interface ScenarioReport {
   /** The run could not start or failed with a coded error (unknown persona, flow, ...). */
   error?: ErrorPayload;
   durationMs: number;
-}
-
-function loadRecordings(store: ProjectStore): Map<string, Recording> {
-  const recordings = new Map<string, Recording>();
-  for (const summary of store.recordings.list()) {
-    const record = store.recordings.get(summary.id);
-    recordings.set(summary.name, validateRecording(record?.data, `${summary.name} (project)`));
-  }
-
-  return recordings;
 }
 
 function pick(scenarios: Scenario[], names: string[]): Scenario[] {
@@ -134,7 +121,7 @@ export const testCommand: Command = {
       context = {
         objects: store.listObjects(),
         personas: withBuiltInPersonas(loadPersonas(store)),
-        recordings: loadRecordings(store),
+        recordings: loadProjectRecordings(store),
         authentikVersion: info.authentikVersion,
         env: io.env,
       };

@@ -1,6 +1,6 @@
 // `stagecraft personas` and `stagecraft record`, run in-process with real project files. The
 // record run logs in against the fake Discord, with the test acting as the browser.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRecordingFile } from '../../main/http/recording-file.js';
 import { runCli } from '../../main/cli/main.js';
 import { readRecordingFile } from '../../main/http/recording-file.js';
+import { saveProjectRecording } from '../../main/cli/project.js';
+import { discordAuthorizeUrl, runDiscordLogin } from '../../main/http/discord-login.js';
+import { HttpLayer } from '../../main/http/layer.js';
+import { ProjectStore } from '../../main/project/index.js';
+import { DISCORD_API_BASE, DISCORD_CDN_BASE } from '../../shared/http/discord.js';
+import { SAMPLE_FILE } from './discord-support.js';
 import type { FakeDiscord } from '../support/fake-discord.js';
 import { startFakeDiscord } from '../support/fake-discord.js';
 import { makeCliFolder, parseJsonOutput, runStagecraft } from '../support/cli.js';
@@ -313,5 +319,89 @@ describe('record command', () => {
     const result = await record(['--source', 'discord', '--project', project], {});
 
     expect(result.code).toBe(2);
+  });
+});
+
+describe('recordings stored in the project', () => {
+  let sample: string;
+
+  beforeAll(async () => {
+    // The sample, logging in with the fake's client id and without its failing property mapping.
+    const text = readFileSync(SAMPLE_FILE, 'utf8')
+      .replace("consumer_key: '100000000000000001'", `consumer_key: '${fake.clientId}'`)
+      .replace(/\n {6}user_property_mappings:\n {8}- !KeyOf avatar-mapping/, '');
+    const file = join(temp.folder, 'sample.yaml');
+    writeFileSync(file, text);
+    sample = join(temp.folder, 'sample.stagecraft');
+    const imported = await runStagecraft(['import', file, '--project', sample], {
+      cwd: temp.folder,
+    });
+    if (imported.code !== 0) {
+      throw new Error(`import failed: ${imported.stderr}`);
+    }
+  });
+
+  it('record --name stores the recording', async () => {
+    const argv = ['--source', 'discord', '--project', sample, '--name', 'member login'];
+    argv.push('--api-base', fake.apiBase, '--cdn-base', fake.url, '--no-browser');
+    const result = await record(argv, { DISCORD_CLIENT_SECRET: fake.clientSecret }, actAsBrowser);
+    await result.browsed;
+    const store = ProjectStore.open(sample, { readOnly: true });
+    const names = store.recordings.list().map((summary) => summary.name);
+    store.close();
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('to the project as "member login"');
+    expect(names).toEqual(['member login']);
+    expect(existsSync(join(temp.folder, 'member login'))).toBe(false);
+  });
+
+  it('simulate replays a recording by name', async () => {
+    // A recording of discord.com, made through the fake with the layer's host overrides.
+    const layer = new HttpLayer({
+      mode: 'record',
+      hostOverrides: fake.hostOverrides,
+      recordAs: { source: 'discord', providerType: 'discord', apiBase: DISCORD_API_BASE },
+    });
+    const settings = {
+      apiBase: DISCORD_API_BASE,
+      cdnBase: DISCORD_CDN_BASE,
+      clientId: fake.clientId,
+      clientSecret: fake.clientSecret,
+      redirectUri: 'http://127.0.0.1:9/source/oauth/callback/discord/',
+      scopes: ['email', 'guilds', 'guilds.members.read', 'identify'],
+      guildIds: [],
+    };
+    const authorize = new URL(discordAuthorizeUrl(settings, 'state-1'));
+    const page = await fetch(`${fake.url}${authorize.pathname}${authorize.search}`, {
+      redirect: 'manual',
+    });
+    const code = new URL(page.headers.get('location')!).searchParams.get('code')!;
+    await runDiscordLogin(layer, settings, code);
+    const store = ProjectStore.open(sample);
+    saveProjectRecording(store, 'member login', layer.toRecording());
+    store.close();
+    await layer.close();
+
+    const result = await runStagecraft(
+      ['simulate', '--project', sample, '--source', 'discord', '--recording', 'member login'],
+      { cwd: temp.folder, env: {} },
+    );
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('-> 200 (recording member login)');
+    expect(result.stdout).not.toContain('no response');
+  });
+
+  it('unknown recording name lists the stored ones', async () => {
+    const result = await runStagecraft(
+      ['simulate', '--project', sample, '--source', 'discord', '--recording', 'guest login'],
+      { cwd: temp.folder, env: {} },
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      'the project has no recording of that name (it has member login)',
+    );
   });
 });

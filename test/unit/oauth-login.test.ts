@@ -617,6 +617,43 @@ describe('appended stages', () => {
     });
   });
 
+  it('fails creating a group whose name exists', async () => {
+    const extra = `  - model: authentik_core.group
+    identifiers: {name: "123456789123456789@discord"}
+`;
+    const trace = await login(
+      persona('member-with-role'),
+      { guild: true, extra },
+      { authentikVersion: '2026.6' },
+    );
+
+    expect(trace.outcome.kind).toBe('error');
+    expect(stageSteps(trace, 'GroupUpdateStage')[0]?.why).toContain(
+      'duplicate key value violates the unique group name "123456789123456789@discord"',
+    );
+  });
+
+  it('links a group through its connection', async () => {
+    const extra = `  - model: authentik_core.group
+    id: members
+    identifiers: {name: "Guild members"}
+  - model: authentik_sources_oauth.groupoauthsourceconnection
+    identifiers: {source: !KeyOf discord, identifier: "123456789123456789"}
+    attrs: {group: !KeyOf members}
+`;
+    const trace = await login(
+      persona('member-with-role'),
+      { guild: true, extra },
+      { authentikVersion: '2026.6' },
+    );
+
+    expect(trace.outcome.kind).toBe('completed');
+    expect([...(trace.effects.memberships[0]?.after ?? [])].sort()).toEqual([
+      '223456789123456789@discord',
+      'Guild members',
+    ]);
+  });
+
   it('runs the group update after the flow', async () => {
     const trace = await login(persona('member-with-role'));
 

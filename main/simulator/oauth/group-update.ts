@@ -4,10 +4,12 @@
  * updated according to the source's `group_matching_mode`, and the pending user's groups from
  * the source become exactly these. A group the matcher denies fails the stage with "Failed to
  * update groups. Please try again later.".
- * NOTE: the project contains no group source connections, so a group whose name already exists is
- * taken to be connected to the source by an earlier login; on the server a group an
- * administrator created under that name makes the create fail instead. Groups that an earlier
- * login added and that the source no longer sends are not removed.
+ *
+ * Group source connections come from the project's connection objects (e.g.
+ * `authentik_sources_oauth.groupoauthsourceconnection`) and from the groups this run created.
+ * In mode `identifier` a group without a connection is created. Group.objects.create then fails
+ * on a group of the same name, because `Group.name` is unique (authentik/core/models.py, since
+ * groups have several parents), and the stage raises.
  */
 import { PLAN_CONTEXT } from '../../../shared/simulator/context-keys.js';
 import type { JsonMap } from '../../../shared/simulator/trace.js';
@@ -15,6 +17,9 @@ import { readContextUser, userValue } from '../context.js';
 import { recordMembership } from '../effects.js';
 import type { ExecutorResponse } from '../executor.js';
 import { asText, isJsonMap } from '../json.js';
+import { mergeEntryData } from '../../../shared/model/view.js';
+import { refUid } from '../project-index.js';
+import type { RunState } from '../types.js';
 import { StageView } from '../stages/base.js';
 import type { GroupConnection } from './matcher.js';
 import { matchGroup } from './matcher.js';
@@ -32,20 +37,26 @@ export class GroupUpdateStageView extends StageView {
     const user = readContextUser(context[PLAN_CONTEXT.pendingUser], state.directory);
     const stored = state.directory.userByPk(user?.pk ?? null);
 
-    const connections: GroupConnection[] = [];
+    const sourceSlug = asText(this.stageData.source);
+    const connections = groupConnections(state, sourceSlug);
     const resolved: string[] = [];
     for (const [identifier, value] of Object.entries(groups)) {
       const properties = isJsonMap(value) ? value : {};
       const name = asText(properties.name, identifier);
-      const existing = state.directory.groupByName(name);
-      if (existing !== undefined && mode === 'identifier') {
-        connections.push({ identifier, group: existing.pk });
-      }
-
       const match = matchGroup(state, { mode, identifier, properties, connections });
       if (match.action === 'deny') {
         state.recorder.note(`Group ${identifier}: ${match.why}.`);
         return this.executor.stageInvalid(GROUP_UPDATE_FAILED);
+      }
+
+      if (match.action === 'enroll' && state.directory.groupByName(name) !== undefined) {
+        state.recorder.note(
+          `Group ${identifier}: no group connection of source ${sourceSlug} has this identifier, so authentik creates the group ${name}; a group of that name exists and the create fails.`,
+        );
+        // NOTE: the text imitates PostgreSQL's IntegrityError without the constraint's real name.
+        throw new Error(
+          `IntegrityError: duplicate key value violates the unique group name "${name}"`,
+        );
       }
 
       const pk =
@@ -55,6 +66,9 @@ export class GroupUpdateStageView extends StageView {
               isJsonMap(properties.attributes) ? properties.attributes : {},
             ).pk
           : (match.group as string);
+      if (match.action !== 'auth') {
+        connections.push({ identifier, group: pk });
+      }
       state.recorder.note(`Group ${identifier} (${name}): ${match.action}, ${match.why}.`);
       resolved.push(pk);
     }
@@ -66,7 +80,10 @@ export class GroupUpdateStageView extends StageView {
       return Promise.resolve(this.executor.stageOk());
     }
 
+    // The user's groups from this source are replaced by the ones the source sent now.
     const before = [...stored.groups];
+    const fromSource = new Set(connections.map((connection) => connection.group));
+    stored.groups = stored.groups.filter((pk) => !fromSource.has(pk) || resolved.includes(pk));
     for (const pk of resolved) {
       if (!stored.groups.includes(pk)) {
         stored.groups.push(pk);
@@ -83,4 +100,40 @@ export class GroupUpdateStageView extends StageView {
 
     return Promise.resolve(this.executor.stageOk());
   }
+}
+
+// Group connection models end like the source model, e.g. `groupoauthsourceconnection`.
+function isGroupConnectionModel(model: string): boolean {
+  return /\.group[a-z]*sourceconnection$/.test(model);
+}
+
+/** Returns the project's group connections of the source with this slug. */
+export function groupConnections(state: RunState, sourceSlug: string): GroupConnection[] {
+  const source = state.directory.sources.find((candidate) => candidate.slug === sourceSlug);
+  if (source === undefined) {
+    return [];
+  }
+
+  const connections: GroupConnection[] = [];
+  for (const object of state.index.objects) {
+    if (!isGroupConnectionModel(object.model)) {
+      continue;
+    }
+
+    const data = mergeEntryData(object);
+    const group = refUid(data.group);
+    const identifier = data.identifier;
+    if (
+      refUid(data.source) !== source.pk ||
+      group === undefined ||
+      typeof identifier !== 'string'
+    ) {
+      continue;
+    }
+    if (state.directory.group(group) !== undefined) {
+      connections.push({ identifier, group });
+    }
+  }
+
+  return connections;
 }

@@ -6,7 +6,6 @@
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
-import { Agent, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 
 import { StagecraftError } from '../../shared/errors.js';
@@ -14,6 +13,7 @@ import type { HttpRequestData, HttpResponseData } from '../../shared/http/exchan
 import { headerValue } from '../../shared/http/exchange.js';
 import { bodyFromBytes } from './body.js';
 import type { HttpLimits } from './limits.js';
+import { loadUndici } from './undici.js';
 
 /** Returns the URL without its query string, which may carry a token, for messages and logs. */
 export function urlForMessage(url: string): string {
@@ -44,7 +44,8 @@ function sizeText(bytes: number): string {
 
 /** Sends requests over the network. */
 export class LiveClient {
-  private readonly dispatcher: Dispatcher;
+  /** The caller's dispatcher, or this client's own Agent once the first request made it. */
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly overrides: Map<string, URL>;
 
@@ -64,13 +65,7 @@ export class LiveClient {
     }
 
     this.ownsDispatcher = dispatcher === undefined;
-    this.dispatcher =
-      dispatcher ??
-      new Agent({
-        connect: { timeout: limits.connectTimeoutMs },
-        headersTimeout: limits.headersTimeoutMs,
-        bodyTimeout: limits.bodyTimeoutMs,
-      });
+    this.dispatcher = dispatcher;
   }
 
   /** Sends one request. Throws a StagecraftError with an `http-` code when it fails. */
@@ -81,7 +76,13 @@ export class LiveClient {
 
     let response: Dispatcher.ResponseData;
     try {
-      response = await undiciRequest(target, {
+      const undici = await loadUndici();
+      this.dispatcher ??= new undici.Agent({
+        connect: { timeout: this.limits.connectTimeoutMs },
+        headersTimeout: this.limits.headersTimeoutMs,
+        bodyTimeout: this.limits.bodyTimeoutMs,
+      });
+      response = await undici.request(target, {
         method: request.method,
         headers: Object.fromEntries(
           Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())),
@@ -123,7 +124,7 @@ export class LiveClient {
   /** Closes the connections of the client's own Agent. */
   async close(): Promise<void> {
     if (this.ownsDispatcher) {
-      await this.dispatcher.close();
+      await this.dispatcher?.close();
     }
   }
 

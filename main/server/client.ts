@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 
 import { StagecraftError } from '../../shared/errors.js';
+import { loadUndici } from '../http/undici.js';
 import { createLogger } from '../log.js';
 import { API_PREFIX, apiUrl, normalizeServerUrl } from './url.js';
 
@@ -139,19 +140,16 @@ export class AuthentikClient {
   readonly url: string;
   readonly timeoutMs: number;
   private readonly token: string;
-  private readonly agent: Agent;
+  private readonly ca: string[] | undefined;
+  /** Made by the first request. */
+  private agent: Agent | undefined;
 
   constructor(options: ConnectionOptions) {
     this.url = normalizeServerUrl(options.url);
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-    const ca = options.caFile === undefined ? undefined : readCaFile(options.caFile);
-    this.agent = new Agent({
-      connect: { timeout: this.timeoutMs, ...(ca === undefined ? {} : { ca }) },
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
+    this.ca = options.caFile === undefined ? undefined : readCaFile(options.caFile);
   }
 
   /** The host name and port, for messages. */
@@ -184,7 +182,14 @@ export class AuthentikClient {
 
     const started = Date.now();
     try {
-      const response = await request(target, {
+      const undici = await loadUndici();
+      const ca = this.ca;
+      this.agent ??= new undici.Agent({
+        connect: { timeout: this.timeoutMs, ...(ca === undefined ? {} : { ca }) },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      const response = await undici.request(target, {
         method: call.method,
         headers,
         body,
@@ -228,7 +233,7 @@ export class AuthentikClient {
 
   /** Closes the connections to the server. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 
   private async readBody(stream: AsyncIterable<Buffer>, description: string): Promise<string> {

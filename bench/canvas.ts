@@ -7,8 +7,8 @@
  * - pan: the time per frame while the empty canvas is dragged, which moves the whole view. It
  *   has no target, and is shown because panning redraws every visible node;
  * - cold start: from starting web mode to an interactive canvas (target under 2 s), from the
- *   sources through tsx as `npm start` runs them, and from the compiled build (`npm run build`)
- *   when `dist/main/start.js` exists.
+ *   compiled build, as `npm start` runs it after `npm run build`, when `dist/main/start.js`
+ *   exists, and from the sources through tsx, as it runs before a build.
  *
  * Frame time here is measured in the page, from the pointer event to the end of the rendering
  * work it caused. Chromium runs with its frame rate limit off, so the wait for the next display

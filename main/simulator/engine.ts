@@ -20,6 +20,7 @@ import { maskMap } from '../../shared/simulator/mask.js';
 import { describePolicyResult, reportPolicyProblems } from './findings.js';
 import type { FlowPlanView } from './policies.js';
 import { runPolicy } from './policies.js';
+import { policyObject } from './policy-object.js';
 import { recordEvaluatorEffects } from './effects.js';
 import type { RunState } from './types.js';
 
@@ -211,10 +212,12 @@ async function evaluateBinding(
     return { trace };
   }
 
+  const obj = policyObject(state.index, request.target.uid);
   const output = await runPolicy(state, {
     policy,
     user: request.user,
     context,
+    ...(obj === undefined ? {} : { obj }),
     ...(flowPlan === undefined ? {} : { flowPlan }),
     timeoutSeconds: binding.ref.timeout,
   });

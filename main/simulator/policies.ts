@@ -40,6 +40,8 @@ export interface PolicyRunInput {
   /** The policy request context, without `flow_plan`. */
   context: JsonMap;
   flowPlan?: FlowPlanView;
+  /** `request.obj`: the engine's target as a `$model` map; None in Python without it. */
+  obj?: JsonMap;
   /** Seconds from the binding. */
   timeoutSeconds: number;
 }
@@ -118,8 +120,6 @@ async function runExpressionPolicy(
   }
 
   const timeoutMs = state.policyTimeoutMs ?? input.timeoutSeconds * 1000;
-  // NOTE: `request.obj` (the flow or stage binding) is not part of the evaluation contract, so
-  // policies that read it see None.
   const result = await state.evaluator.evaluate({
     kind: 'policy',
     expression,
@@ -130,6 +130,7 @@ async function runExpressionPolicy(
     // Only `ak_call_policy` reads the other policies, so only an expression that names it gets them.
     policies: expression.includes('ak_call_policy') ? state.expressionPolicies : {},
     httpRequest: state.http,
+    ...(input.obj === undefined ? {} : { obj: input.obj }),
     executionLogging,
     timeoutMs,
   });

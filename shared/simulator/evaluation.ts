@@ -206,6 +206,8 @@ export interface EvaluationRequest {
   dns?: DnsAnswers;
   /** Present when the policy runs under an HTTP request; adds `ak_client_ip` and `http_request`. */
   httpRequest?: SimHttpRequest;
+  /** `request.obj` of a policy: a `$model` map of the object the engine runs for. */
+  obj?: Record<string, JsonValue>;
   /**
    * Sets `context["is_sso"]` (read by `ak_is_sso_flow`) when the context has no such key, as the
    * source flow manager does for flows started by a source login.

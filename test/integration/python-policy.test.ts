@@ -62,6 +62,25 @@ describe('policy wrapping', () => {
     expect(result.rawResult).toEqual({ repr: 'True', type: 'bool', json: true });
   });
 
+  it('request.obj is the bound object', async () => {
+    const obj = {
+      $model: 'authentik_flows.flowstagebinding',
+      pk: 'binding-1',
+      order: 10,
+      stage: { $model: 'authentik_stages_password.passwordstage', pk: 'stage-1', name: 'pw' },
+    };
+    const result = await run(
+      policy(
+        'return f"{type(request.obj).__name__} {request.obj.order} {request.obj.stage.name}"',
+        {
+          obj,
+        },
+      ),
+    );
+
+    expect(result.rawResult?.json).toBe('FlowStageBinding 10 pw');
+  });
+
   it('handler parameters follow authentik', async () => {
     const result = await run(policy('return list(locals())'));
 

@@ -291,4 +291,25 @@ describe('policy engine', () => {
       geoip: { country: 'DE' },
     });
   });
+
+  it('gives the flow as request.obj', async () => {
+    const evaluator = new ScriptedEvaluator({ check: returns(true) });
+    await run(evaluator, loginFlow(policy('check') + binding('flow', 'policy: !KeyOf check', 0)));
+    const obj = evaluator.callsOf('check')[0]?.obj;
+
+    expect(obj?.$model).toBe('authentik_flows.flow');
+    expect(obj?.slug).toBe('login');
+  });
+
+  it('gives the stage binding as request.obj', async () => {
+    const evaluator = new ScriptedEvaluator({ check: returns(true) });
+    await run(
+      evaluator,
+      loginFlow(policy('check') + binding('pw-binding', 'policy: !KeyOf check', 0)),
+    );
+    const obj = evaluator.callsOf('check')[0]?.obj;
+
+    expect(obj?.$model).toBe('authentik_flows.flowstagebinding');
+    expect((obj?.stage as Record<string, unknown> | undefined)?.name).toBe('pw');
+  });
 });

@@ -108,6 +108,9 @@ export function toInstance(record: Record<string, unknown>): ServerInstance {
 
 /** Typed calls to one server. The client is the caller's; `close` it when done. */
 export class AuthentikApi {
+  /** Every source of the server, read on the first source lookup. */
+  private sources: Promise<Record<string, unknown>[]> | undefined;
+
   constructor(readonly client: AuthentikClient) {}
 
   /** The server's base URL. */
@@ -375,6 +378,52 @@ export class AuthentikApi {
     );
   }
 
+  /**
+   * Finds a source by primary key, with its concrete model and slug; undefined when there is
+   * none. Sources are addressed by slug and `/sources/all/` has no primary key filter
+   * (`authentik/core/api/sources.py`), so the list is read once per API client.
+   */
+  async findSource(pk: string): Promise<ServerNamedObject | undefined> {
+    this.sources ??= this.listAll('/sources/all/', {});
+    const found = (await this.sources).find((record) => text(record, 'pk') === pk);
+    if (found === undefined || typeof found.meta_model_name !== 'string') {
+      return undefined;
+    }
+
+    return { pk, model: found.meta_model_name.toLowerCase(), name: text(found, 'slug') };
+  }
+
+  /** Finds a property mapping by primary key, with its concrete model and name. */
+  findPropertyMapping(pk: string): Promise<ServerNamedObject | undefined> {
+    return this.findNamed(`/propertymappings/all/${encodeURIComponent(pk)}/`, pk);
+  }
+
+  /**
+   * Reads the first page of a list, for endpoints whose full listing may be long and whose
+   * newest entries come first (`ordering`).
+   */
+  async listFirstPage(
+    path: string,
+    query: Record<string, string>,
+    pageSize: number,
+  ): Promise<Record<string, unknown>[]> {
+    const body = await this.getJson({
+      method: 'GET',
+      path,
+      query: { ...query, page_size: pageSize },
+    });
+    if (!isRecord(body) || !Array.isArray(body.results)) {
+      throw new StagecraftError(
+        'server-response-invalid',
+        `The response of ${this.server} to GET ${API_PREFIX}${path} has no results list; check ` +
+          'that the address points at an authentik server.',
+        { url: this.server, path },
+      );
+    }
+
+    return body.results.filter(isRecord);
+  }
+
   private async findNamed(path: string, pk: string): Promise<ServerNamedObject | undefined> {
     const found = await this.findRecord(path);
     if (found === undefined || typeof found.meta_model_name !== 'string') {
@@ -385,7 +434,7 @@ export class AuthentikApi {
   }
 
   /** Reads one object; undefined for 404 (and 400, which a malformed primary key gives). */
-  private async findRecord(path: string): Promise<Record<string, unknown> | undefined> {
+  async findRecord(path: string): Promise<Record<string, unknown> | undefined> {
     const response = await this.send({ method: 'GET', path });
     if (response.status === 404 || response.status === 400) {
       return undefined;
@@ -395,10 +444,8 @@ export class AuthentikApi {
     return isRecord(body) ? body : undefined;
   }
 
-  private async listAll(
-    path: string,
-    query: Record<string, string>,
-  ): Promise<Record<string, unknown>[]> {
+  /** Reads every page of a list endpoint (at most MAX_PAGES pages). */
+  async listAll(path: string, query: Record<string, string>): Promise<Record<string, unknown>[]> {
     const records: Record<string, unknown>[] = [];
 
     for (let page = 1; page <= MAX_PAGES;) {

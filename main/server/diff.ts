@@ -2,13 +2,17 @@
  * The difference between a project selection and a server: which objects a push would create,
  * change field by field, leave as they are or delete, and which server objects the file no
  * longer mentions (authentik keeps those). The server's side is the export of every flow of the
- * selection, which is the only form in which the API returns whole objects with all fields.
+ * selection; objects that no export contains are read one by one through their model's API
+ * endpoint (api-objects.ts) and compared by the same rules.
  */
 import { isStagecraftError } from '../../shared/errors.js';
 import type { ModelObject } from '../../shared/model/object.js';
+import { isSecretField } from '../../shared/model/secrets.js';
+import type { Value } from '../../shared/model/values.js';
 import type { DiffReport, DiffStatus, ObjectDifference } from '../../shared/server/types.js';
 import { refField, textField } from '../blueprints/references.js';
 import type { AuthentikApi } from './api.js';
+import { fetchServerObject } from './api-objects.js';
 import type { CompareSides } from './compare.js';
 import { compareMatched, describeUnmatched, findRemoteMatch, objectName } from './compare.js';
 import { fetchRemoteFlow, KeyLookup, mergeRemoteObjects } from './remote.js';
@@ -51,8 +55,8 @@ function bindingFlowSlug(
 async function fetchFlows(
   api: AuthentikApi,
   slugs: string[],
+  lookup: KeyLookup,
 ): Promise<{ remote: RemoteFlow[]; flows: DiffReport['flows'] }> {
-  const lookup = new KeyLookup(api);
   const remote: RemoteFlow[] = [];
   const flows: DiffReport['flows'] = [];
 
@@ -77,7 +81,8 @@ export async function diffWithServer(api: AuthentikApi, input: DiffInput): Promi
     .filter((object) => object.model === FLOW_MODEL)
     .map((object) => textField(object, 'slug'))
     .filter((slug) => slug !== '');
-  const { remote, flows } = await fetchFlows(api, [...new Set(slugs)]);
+  const keys = new KeyLookup(api);
+  const { remote, flows } = await fetchFlows(api, [...new Set(slugs)], keys);
 
   const remoteObjects = mergeRemoteObjects(remote);
   const sides: CompareSides = {
@@ -111,16 +116,29 @@ export async function diffWithServer(api: AuthentikApi, input: DiffInput): Promi
       if (slug !== undefined && comparedSlugs.has(slug)) {
         objects.push(describeUnmatched(object, sides));
       } else {
-        notCompared.push({ model: object.model, name, uid: object.uid, onServer: null });
+        notCompared.push({
+          model: object.model,
+          name,
+          uid: object.uid,
+          onServer: null,
+          reason: 'a binding outside the compared flows is not looked up',
+        });
       }
       continue;
     }
 
-    const exists = name === '' ? undefined : await api.existsByName(object.model, name);
-    if (exists === false) {
-      objects.push(describeUnmatched(object, sides));
+    const outside = await compareOutside(api, object, sides, keys);
+    if ('difference' in outside) {
+      objects.push(outside.difference);
     } else {
-      notCompared.push({ model: object.model, name, uid: object.uid, onServer: exists ?? null });
+      const exists = name === '' ? undefined : await api.existsByName(object.model, name);
+      notCompared.push({
+        model: object.model,
+        name,
+        uid: object.uid,
+        onServer: exists ?? null,
+        reason: outside.reason,
+      });
     }
   }
 
@@ -137,6 +155,55 @@ export async function diffWithServer(api: AuthentikApi, input: DiffInput): Promi
   }
 
   return { server: api.server, flows, objects, counts: countStatuses(objects), notCompared };
+}
+
+/** Removes credential fields from an object, so that their values are never compared. */
+function withoutSecrets(object: ModelObject): { object: ModelObject; secrets: string[] } {
+  const secrets: string[] = [];
+  const strip = (fields: Record<string, Value>): Record<string, Value> => {
+    const kept: Record<string, Value> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (isSecretField(object.model, field)) {
+        secrets.push(field);
+      } else {
+        kept[field] = value;
+      }
+    }
+    return kept;
+  };
+
+  const stripped = {
+    ...object,
+    identifiers: strip(object.identifiers),
+    attrs: strip(object.attrs),
+  };
+  return { object: stripped, secrets };
+}
+
+/**
+ * Compares an object outside every compared export with the server's object of the same
+ * identifiers, read through its API endpoint. Returns the reason instead when it cannot.
+ */
+async function compareOutside(
+  api: AuthentikApi,
+  object: ModelObject,
+  sides: CompareSides,
+  keys: KeyLookup,
+): Promise<{ difference: ObjectDifference } | { reason: string }> {
+  const found = await fetchServerObject(api, object, keys);
+  if (found.status === 'not-compared') {
+    return { reason: found.reason };
+  }
+  if (found.status === 'missing') {
+    return { difference: describeUnmatched(object, sides) };
+  }
+
+  const { object: local, secrets } = withoutSecrets(object);
+  const difference = compareMatched(local, found.object, sides);
+  if (secrets.length > 0) {
+    difference.secrets = secrets;
+  }
+  return { difference };
 }
 
 function countStatuses(objects: ObjectDifference[]): Record<DiffStatus, number> {

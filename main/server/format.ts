@@ -53,6 +53,9 @@ function objectLines(object: ObjectDifference, marker: string, words: string): s
   if (object.unresolved.length > 0) {
     lines.push(`      resolved by the server: ${object.unresolved.join(', ')}`);
   }
+  if (object.secrets !== undefined && object.secrets.length > 0) {
+    lines.push(`      secrets, not compared: ${object.secrets.join(', ')}`);
+  }
 
   return lines;
 }
@@ -75,7 +78,8 @@ export function formatDiff(report: DiffReport): string[] {
       object.onServer === true
         ? 'exists on the server; the push updates the fields the project sets'
         : 'not compared (no flow export contains it)';
-    lines.push(`  ? ${modelNameOf(object.model)} ${object.name}: ${where}`);
+    const reason = object.reason === undefined ? '' : ` (${object.reason})`;
+    lines.push(`  ? ${modelNameOf(object.model)} ${object.name}: ${where}${reason}`);
   }
 
   const { counts } = report;

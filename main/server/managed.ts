@@ -9,12 +9,16 @@
  *
  * `apply/` queues the work and responds at once on 2025.8 and later (before, it responded after
  * the apply). `last_applied` changes only when an apply succeeds, so the poll also watches
- * `status` and always ends at a time limit.
+ * `status` and always ends at a time limit. The log of a failed or unfinished apply is read from
+ * the apply's task (apply-log.ts).
  */
-import { StagecraftError } from '../../shared/errors.js';
+import { isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import type { ServerInstance, ServerLogEvent } from '../../shared/server/types.js';
 import { createLogger } from '../log.js';
 import type { AuthentikApi } from './api.js';
+import { fetchApplyLog } from './apply-log.js';
+import type { ApplyLog } from './apply-log.js';
+import { formatLogEvent } from './responses.js';
 
 const log = createLogger('server.managed');
 
@@ -26,6 +30,12 @@ export const DEFAULT_APPLY_TIMEOUT_MS = 120_000;
 
 /** Milliseconds between two reads of the instance while waiting. */
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
+
+/** How long to wait, after the apply ended, for its task to finish writing the log. */
+const LOG_WAIT_MS = 10_000;
+
+/** The maximum number of log events quoted in the message of a timed-out apply. */
+const MAX_QUOTED_EVENTS = 5;
 
 /** Options of {@link pushManaged}. */
 export interface ManagedOptions {
@@ -42,8 +52,13 @@ export interface ManagedOptions {
 export interface ManagedResult {
   success: boolean;
   instance?: ServerInstance;
-  /** The server's reasons for rejecting the content; empty when it was stored. */
+  /**
+   * The server's reasons for rejecting the content, or the log of an apply that ended with
+   * status `error`. It is empty when the content was stored and applied.
+   */
   logs: ServerLogEvent[];
+  /** The reason the log of a failed apply could not be read. */
+  logUnavailable?: string;
 }
 
 function sameContext(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -160,13 +175,7 @@ async function applyAndWait(
 
   while (!finished(current)) {
     if (Date.now() >= deadline) {
-      throw new StagecraftError(
-        'server-apply-timeout',
-        `${api.server} did not report the apply of ${options.name} within ${timeout / 1000} s; ` +
-          `its status is still ${current.status} (last applied ${current.lastApplied || 'never'}). ` +
-          "Look at the instance in authentik's admin interface; the apply may still be queued.",
-        { url: api.server, name: options.name, status: current.status },
-      );
+      throw await timeoutError(api, current, options.name, timeout, interval);
     }
 
     step(`Waiting for the server to apply ${options.name} (status ${current.status})`);
@@ -175,7 +184,58 @@ async function applyAndWait(
   }
 
   log.info('managed blueprint applied', { name: options.name, status: current.status });
-  // TODO: read the apply's log from authentik's task list, where it is kept instead of on the
-  // instance, so that a failed apply names the entry as a failed import does.
-  return { success: current.status !== 'error', instance: current, logs: [] };
+  if (current.status !== 'error') {
+    return { success: true, instance: current, logs: [] };
+  }
+
+  step(`Reading the log of the apply of ${options.name}`);
+  const applyLog = await fetchApplyLog(api, current, {
+    deadline: Date.now() + Math.min(LOG_WAIT_MS, timeout),
+    pollIntervalMs: interval,
+  });
+  const result: ManagedResult = { success: false, instance: current, logs: applyLog.logs };
+  if ('unavailable' in applyLog) {
+    result.logUnavailable = applyLog.unavailable;
+  }
+  return result;
+}
+
+/**
+ * Builds the error of an apply that did not finish in time, with the state and log of its task
+ * when the server lets the token read them.
+ */
+async function timeoutError(
+  api: AuthentikApi,
+  current: ServerInstance,
+  name: string,
+  timeout: number,
+  interval: number,
+): Promise<StagecraftError> {
+  let applyLog: ApplyLog;
+  try {
+    applyLog = await fetchApplyLog(api, current, { deadline: 0, pollIntervalMs: interval });
+  } catch (error) {
+    // The timeout is the error to report; a failed read of the log only shortens its message.
+    log.warn('apply log read failed after a timeout', { name, error: String(error) });
+    applyLog = { logs: [], unavailable: isStagecraftError(error) ? error.message : String(error) };
+  }
+
+  let detail: string;
+  if ('unavailable' in applyLog) {
+    detail = ` Its log could not be read: ${applyLog.unavailable}.`;
+  } else {
+    const events = applyLog.logs.slice(0, MAX_QUOTED_EVENTS).map(formatLogEvent);
+    detail =
+      ` Its task is in state ${applyLog.state}` +
+      (events.length === 0 ? ' with no log events.' : `; its log: ${events.join('; ')}.`);
+  }
+
+  return new StagecraftError(
+    'server-apply-timeout',
+    `${api.server} did not report the apply of ${name} within ${timeout / 1000} s; ` +
+      `its status is still ${current.status} (last applied ${current.lastApplied || 'never'}).` +
+      `${detail} Look at the instance in authentik's admin interface; the apply may still be ` +
+      'queued.',
+    { url: api.server, name, status: current.status, logs: applyLog.logs },
+  );
 }

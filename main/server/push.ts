@@ -86,16 +86,22 @@ export function describeRejection(logs: ServerLogEvent[]): string {
 
 /** Turns a failed push into the coded error the command line exits with. */
 export function rejectionError(report: PushReport): StagecraftError {
-  if (
-    report.instance !== undefined &&
-    report.instance.status === 'error' &&
-    report.logs.length === 0
-  ) {
+  if (report.instance !== undefined && report.instance.status === 'error') {
+    let reason: string;
+    if (report.logs.length > 0) {
+      reason = `: ${describeRejection(report.logs)}`;
+    } else if (report.logUnavailable !== undefined) {
+      reason = `. Its log could not be read (${report.logUnavailable}); the instance's task log in authentik's admin interface names the entry`;
+    } else {
+      reason =
+        ". The apply's task logged no reason; look at the instance in authentik's admin interface";
+    }
     return new StagecraftError(
       'server-apply-failed',
-      `${report.server} applied the blueprint instance ${report.instance.name} and it ended with ` +
-        "status error. The instance's task log in authentik's admin interface names the entry.",
-      { url: report.server, instance: report.instance.name },
+      `${report.server} applied the blueprint instance ${report.instance.name} and it ended ` +
+        `with status error${reason}. authentik applies a blueprint in one transaction, so no ` +
+        'entry of this apply was written; fix the project and push again.',
+      { url: report.server, instance: report.instance.name, logs: report.logs },
     );
   }
 
@@ -212,6 +218,9 @@ export async function pushBlueprint(api: AuthentikApi, request: PushRequest): Pr
       });
       if (result.instance !== undefined) {
         report.instance = result.instance;
+      }
+      if (result.logUnavailable !== undefined) {
+        report.logUnavailable = result.logUnavailable;
       }
     }
   } catch (error) {

@@ -8,7 +8,8 @@
  *   from the primary key the export identifies them by, so it is mapped through the flow and
  *   binding lists of the API;
  * - keys of objects outside the export (a stage of another flow, a group) become
- *   `!Find [model, [name, …]]` after asking the server for the object's name;
+ *   `!Find [model, [name, …]]` after asking the server for the object's name, and keys of
+ *   sources become `!Find [model, [slug, …]]`;
  * - entries identified only by `pk` (prompts, policies) get their unique `name` as identifier.
  */
 import { randomUUID } from 'node:crypto';
@@ -29,7 +30,7 @@ const FLOW_MODEL = 'authentik_flows.flow';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The kinds of object a primary key outside the export is looked up as. */
-type LookupKind = 'stage' | 'policy' | 'flow' | 'group' | 'user';
+type LookupKind = 'stage' | 'policy' | 'flow' | 'group' | 'user' | 'source' | 'propertymapping';
 
 /** The field a `!Find` uses for each kind: the natural key authentik keeps unique. */
 const FIND_FIELD: Record<LookupKind, string> = {
@@ -38,6 +39,8 @@ const FIND_FIELD: Record<LookupKind, string> = {
   flow: 'slug',
   group: 'name',
   user: 'username',
+  source: 'slug',
+  propertymapping: 'name',
 };
 
 /** A flow of the server read into project objects. */
@@ -99,6 +102,10 @@ export class KeyLookup {
         return this.api.findGroup(key);
       case 'user':
         return this.api.findUser(key);
+      case 'source':
+        return this.api.findSource(key);
+      case 'propertymapping':
+        return this.api.findPropertyMapping(key);
       case 'flow': {
         const flow = await this.api.findFlowByPk(key);
         return flow === undefined ? undefined : { pk: key, model: FLOW_MODEL, name: flow.slug };
@@ -123,6 +130,12 @@ function lookupKinds(field: string, key: string): LookupKind[] {
   }
   if (field === 'group' || field === 'groups' || field.endsWith('_group')) {
     return ['group'];
+  }
+  if (field === 'source' || field === 'sources' || /_sources?$/.test(field)) {
+    return ['source'];
+  }
+  if (/(^|_)property_mappings(_|$)/.test(field)) {
+    return ['propertymapping'];
   }
 
   return ['stage', 'policy', 'flow', 'group'];
@@ -252,9 +265,10 @@ function identifyByName(objects: ModelObject[]): void {
 
 /**
  * Replaces primary keys of objects outside the export with `!Find` tags, at the places the
- * importer remaps keys: top-level values and items of list values.
+ * importer remaps keys: top-level values and items of list values. Keys no lookup resolves are
+ * kept and added to `unresolved`.
  */
-async function replaceOutsideKeys(
+export async function replaceOutsideKeys(
   objects: ModelObject[],
   lookup: KeyLookup,
   lookups: RemoteFlow['lookups'],

@@ -57,6 +57,9 @@ function ObjectRow(props: { object: ObjectDifference }) {
       {object.unresolved.length === 0 ? null : (
         <p className="hint">Resolved by the server: {object.unresolved.join(', ')}</p>
       )}
+      {object.secrets === undefined || object.secrets.length === 0 ? null : (
+        <p className="hint">Secrets, not compared: {object.secrets.join(', ')}</p>
+      )}
     </li>
   );
 }
@@ -102,6 +105,7 @@ export function DiffView(props: { report: DiffReport }) {
                 {object.onServer === true
                   ? 'exists on the server; the push updates the fields the project sets'
                   : 'outside the compared flows'}
+                {object.reason === undefined ? '' : ` (${object.reason})`}
               </li>
             ))}
           </ul>

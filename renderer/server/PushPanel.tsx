@@ -30,11 +30,20 @@ function PushResult(props: { report: PushReport }) {
           Pushed {report.entries} entries to {report.server} ({where})
           {report.instance === undefined ? '' : `, status ${report.instance.status}`}.
         </p>
+      ) : report.instance?.status === 'error' ? (
+        <p>
+          The server applied the blueprint instance {report.instance.name} and it ended with status
+          error. authentik applies a blueprint in one transaction, so no entry of this apply was
+          written.
+        </p>
       ) : (
         <p>
           The server rejected the blueprint. Nothing was applied: authentik checks the whole file in
           a transaction it rolls back before writing anything.
         </p>
+      )}
+      {report.logUnavailable === undefined ? null : (
+        <p className="hint">The log of the apply could not be read: {report.logUnavailable}.</p>
       )}
       {report.logs.length === 0 ? null : (
         <ul className="server-log" aria-label="Server log">

@@ -138,6 +138,11 @@ export interface ObjectDifference {
   fields: FieldDifference[];
   /** Fields whose value only the server can compute (`!Env`, `!Context`, `!Format`, ...). */
   unresolved: string[];
+  /**
+   * Credential fields the project sets, which are never compared as values: the API does not
+   * return most of them, and a value must not appear in a diff.
+   */
+  secrets?: string[];
 }
 
 /** The comparison of a project selection with a server. */
@@ -152,7 +157,14 @@ export interface DiffReport {
    * stages), whose fields are not compared. `onServer` is whether the server has an object
    * of that name (the push then updates it), or is null where Stagecraft cannot ask.
    */
-  notCompared: { model: string; name: string; uid: string; onServer: boolean | null }[];
+  notCompared: {
+    model: string;
+    name: string;
+    uid: string;
+    onServer: boolean | null;
+    /** The reason the fields were not compared, e.g. that Stagecraft has no API endpoint for the model. */
+    reason?: string;
+  }[];
 }
 
 /** A variable that the pushed blueprint reads with `!Env` on the server. */
@@ -190,6 +202,11 @@ export interface PushReport {
   logs: ServerLogEvent[];
   /** The managed instance after the apply. */
   instance?: ServerInstance;
+  /**
+   * The reason the log of a failed managed apply could not be read, such as a missing permission
+   * or endpoint. It is absent when the log was read or not needed.
+   */
+  logUnavailable?: string;
   /** Variables left to the server's environment, and those given a value at push time. */
   env: { fromServer: string[]; provided: string[] };
   entries: number;

@@ -44,6 +44,24 @@ export interface FakeInstance {
   last_applied_hash: string;
 }
 
+/**
+ * A task of the `authentik.tasks` app as `/api/v3/tasks/tasks/` lists it
+ * (authentik/tasks/api/tasks.py): the object it belongs to, its state and its log events.
+ */
+export interface FakeTask {
+  message_id: string;
+  actor_name: string;
+  state: string;
+  mtime: string;
+  rel_obj_app_label: string;
+  rel_obj_model: string;
+  rel_obj_id: string;
+  uid: string;
+  logs: FakeLogEvent[];
+  previous_logs: FakeLogEvent[];
+  aggregated_status: string;
+}
+
 /** A file the importer cannot even parse: authentik responds to such uploads with HTTP 500. */
 export class ImportCrash extends Error {}
 
@@ -106,6 +124,7 @@ function equalValues(stored: unknown, expected: unknown): boolean {
 export class FakeStore {
   objects: StoredObject[] = [];
   instances: FakeInstance[] = [];
+  tasks: FakeTask[] = [];
   private nextUser = 2;
 
   /** Returns a copy of the objects for a dry run; blueprint instances stay shared. */
@@ -113,6 +132,7 @@ export class FakeStore {
     const copy = new FakeStore();
     copy.objects = structuredClone(this.objects);
     copy.instances = this.instances;
+    copy.tasks = this.tasks;
     copy.nextUser = this.nextUser;
     return copy;
   }

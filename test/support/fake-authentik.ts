@@ -13,8 +13,16 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { exportFlow } from './fake-authentik-export.js';
+import { json, NOT_FOUND, paginate } from './fake-authentik-http.js';
+import type { Answer } from './fake-authentik-http.js';
+import { routeObjects } from './fake-authentik-objects.js';
 import { FakeStore, importBlueprint, ImportCrash } from './fake-authentik-store.js';
-import type { FakeInstance, ImportOutcome, StoredObject } from './fake-authentik-store.js';
+import type {
+  FakeInstance,
+  FakeTask,
+  ImportOutcome,
+  StoredObject,
+} from './fake-authentik-store.js';
 import { createTestCertificates } from './fake-authentik-tls.js';
 import type { TestCertificates } from './fake-authentik-tls.js';
 
@@ -65,43 +73,10 @@ export interface RecordedRequest {
   authorization: string | undefined;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  contentType?: string;
-}
-
 const API = '/api/v3';
-const PAGE_SIZE_DEFAULT = 20;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function json(status: number, body: unknown): Answer {
-  return { status, body };
-}
-
-const NOT_FOUND = json(404, { detail: 'Not found.' });
-
-function paginate(records: unknown[], query: Record<string, string>): Answer {
-  const size = Number(query.page_size ?? PAGE_SIZE_DEFAULT);
-  const page = Number(query.page ?? 1);
-  const pages = Math.max(1, Math.ceil(records.length / size));
-  const results = records.slice((page - 1) * size, page * size);
-
-  return json(200, {
-    pagination: {
-      next: page < pages ? page + 1 : 0,
-      previous: page > 1 ? page - 1 : 0,
-      count: records.length,
-      current: page,
-      total_pages: pages,
-      start_index: (page - 1) * size + 1,
-      end_index: (page - 1) * size + results.length,
-    },
-    results,
-  });
 }
 
 /** Reads the file part named `file` of a multipart body. */
@@ -133,6 +108,11 @@ export class FakeAuthentik {
   caFile: string | undefined;
   /** Entries of these models are rejected by the importer with the message. */
   readonly rejections: { model: string; message: string }[] = [];
+  /**
+   * Entries of these models fail only when an instance is applied, not in the dry run of a save,
+   * as when the server's data changed between the two.
+   */
+  readonly applyRejections: { model: string; message: string }[] = [];
   env: Record<string, string>;
   applyDelayMs: number;
   private readonly faults: Fault[] = [];
@@ -187,6 +167,7 @@ export class FakeAuthentik {
   clearFaults(): void {
     this.faults.length = 0;
     this.rejections.length = 0;
+    this.applyRejections.length = 0;
   }
 
   /** Imports a blueprint into the store as the server's own state; throws when it fails. */
@@ -385,6 +366,10 @@ export class FakeAuthentik {
       const found = this.store.ofModel(model).find((object) => object.pk === key);
       return found === undefined ? NOT_FOUND : json(200, { pk: found.pk, ...found.fields });
     }
+    const objects = routeObjects(this.store, method, route, query);
+    if (objects !== undefined) {
+      return objects;
+    }
     if (route.startsWith('/managed/blueprints/')) {
       return this.instances(method, route, query, body);
     }
@@ -548,16 +533,44 @@ export class FakeAuthentik {
     return json(instance === undefined ? 201 : 200, this.instanceBody(saved));
   }
 
+  /**
+   * Applies an instance as authentik's `apply_blueprint` actor does
+   * (authentik/blueprints/v1/tasks.py): a task related to the instance records the importer's
+   * log events when the apply fails, and the instance gets status `error` or `successful`.
+   */
   private apply(instance: FakeInstance): void {
+    const task: FakeTask = {
+      message_id: randomUUID(),
+      actor_name: 'authentik.blueprints.v1.tasks.apply_blueprint',
+      state: 'queued',
+      mtime: new Date().toISOString(),
+      rel_obj_app_label: 'authentik_blueprints',
+      rel_obj_model: 'blueprintinstance',
+      rel_obj_id: instance.pk,
+      uid: `authentik.blueprints.v1.tasks.apply_blueprint:${instance.name}`,
+      logs: [],
+      previous_logs: [],
+      aggregated_status: 'queued',
+    };
+    this.store.tasks.push(task);
+
     const run = (): void => {
-      const outcome = this.runImport(instance.content, instance.context);
+      const outcome = importBlueprint(this.store, instance.content, {
+        env: this.env,
+        context: instance.context,
+        rejections: [...this.rejections, ...this.applyRejections],
+      });
       if (outcome.success) {
         this.lastApplied += 1000;
         instance.last_applied = new Date(this.lastApplied).toISOString();
         instance.status = 'successful';
       } else {
         instance.status = 'error';
+        task.logs = outcome.logs;
       }
+      task.state = 'done';
+      task.mtime = new Date().toISOString();
+      task.aggregated_status = outcome.success ? 'done' : 'warning';
     };
 
     if (this.applyDelayMs === 0) {

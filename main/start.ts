@@ -75,13 +75,18 @@ async function startWebMode(options: StartOptions): Promise<void> {
   // Imported here, not at the top, so that launching the desktop app does not load them. The
   // services and web server took 0.4 to 0.7 s to load compiled, on two cores under load.
   const { appRoot } = await import('./services/app-root.js');
-  const { createAppEnvironment, createWindowServices } = await import('./services/index.js');
+  const { createAppEnvironment, createWindowServices, testHostOverrides } =
+    await import('./services/index.js');
   const { openInitialProject } = await import('./services/startup.js');
   const { startWebServer } = await import('./web/server.js');
   const { defaultRendererFolder } = await import('./web/static.js');
 
   const environment = createAppEnvironment({ mode: 'web' });
-  const services = createWindowServices(environment);
+  const hostOverrides = testHostOverrides(process.env);
+  const services = createWindowServices(
+    environment,
+    hostOverrides === undefined ? {} : { simulator: { hostOverrides } },
+  );
   await openInitialProject(services, environment);
 
   const server = await startWebServer({

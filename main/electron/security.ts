@@ -59,12 +59,27 @@ export type DroppedFileHandler = (path: string) => void;
 
 const BLUEPRINT_FILE = /\.(ya?ml|json|akflow)$/i;
 
+/** Returns true for a link the system browser may open: an `https:` URL. */
+export function isExternalLink(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Blocks every navigation away from the app page and every new window. A file dropped on a
  * window makes Chromium navigate to its `file://` URL; that navigation is blocked too, and the
- * file is handed to `onDroppedFile` when it looks like a blueprint.
+ * file is handed to `onDroppedFile` when it looks like a blueprint. A new window for an `https:`
+ * link (such as a provider's login page of a live simulator run) goes to `openExternal`, the
+ * system browser, instead.
  */
-export function lockDownContents(contents: WebContents, onDroppedFile: DroppedFileHandler): void {
+export function lockDownContents(
+  contents: WebContents,
+  onDroppedFile: DroppedFileHandler,
+  openExternal?: (url: string) => void,
+): void {
   contents.on('will-navigate', (event, url) => {
     if (isAppUrl(url) && url.startsWith(APP_PAGE)) {
       return;
@@ -86,5 +101,10 @@ export function lockDownContents(contents: WebContents, onDroppedFile: DroppedFi
   });
 
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.setWindowOpenHandler(({ url }) => {
+    if (openExternal !== undefined && isExternalLink(url)) {
+      openExternal(url);
+    }
+    return { action: 'deny' };
+  });
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
-import { BrowserWindow, dialog } from 'electron';
+import { BrowserWindow, dialog, shell } from 'electron';
 
 import { IPC_EVENT_CHANNEL } from '../../shared/api/bridge.js';
 import type { AppCommand, ImportFile, ServiceEvent } from '../../shared/api/services.js';
@@ -154,13 +154,21 @@ export class ProjectWindows {
     });
     window.once('ready-to-show', () => window.show());
 
-    lockDownContents(window.webContents, (path) => {
-      void readImportFiles([path]).then((files) => {
-        if (files.length > 0) {
-          this.send(entry, { command: 'import', files });
-        }
-      });
-    });
+    lockDownContents(
+      window.webContents,
+      (path) => {
+        void readImportFiles([path]).then((files) => {
+          if (files.length > 0) {
+            this.send(entry, { command: 'import', files });
+          }
+        });
+      },
+      (url) => {
+        shell.openExternal(url).catch((error: unknown) => {
+          log.warn('could not open a link in the system browser', { error });
+        });
+      },
+    );
 
     await this.openTarget(entry, target);
     await window.loadURL(APP_PAGE);

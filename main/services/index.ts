@@ -19,6 +19,7 @@ export { dispatchCall } from './dispatch.js';
 export { EventHub } from './events.js';
 export { AppHome, resolveDataFolder } from './home.js';
 export { SecretStore, type SecretCipher } from './secrets.js';
+export { testHostOverrides } from './simulator-live.js';
 export { ProjectSession } from './session.js';
 
 /** The services, event channel and open project of one window or tab. */
@@ -39,7 +40,11 @@ export function createWindowServices(
 ): WindowServices {
   const events = new EventHub();
   const session = new ProjectSession();
-  const simulator = createSimulatorService(session, options.simulator);
+  const simulator = createSimulatorService(session, {
+    secrets: environment.secrets,
+    events,
+    ...options.simulator,
+  });
 
   const handlers: ServiceHandlers = {
     project: createProjectService(environment, session, events),

@@ -1,8 +1,8 @@
 /**
  * Flow runs for the app: one run with the details of every expression evaluation (HTTP
  * exchanges, effects, events, logs, which the trace leaves out), and one run per persona for the
- * side-by-side table. Runs use replayed responses only, so the same request gives the same trace,
- * which is what lets the stepper re-run a flow and land on the same step.
+ * side-by-side table. Runs other than live logins use replayed responses, so the same request
+ * gives the same trace.
  */
 import type {
   EvaluationDetails,
@@ -24,7 +24,7 @@ import type { SimulationTrace } from '../../shared/simulator/trace.js';
 import { discordPersona, personaLogin, recordingLogin } from '../simulator/oauth/run-options.js';
 import { EXPRESSION_POLICY_MODEL } from '../simulator/policies.js';
 import { simulateFlow } from '../simulator/simulate.js';
-import type { SimulationOptions } from '../simulator/simulate.js';
+import type { RunObserver, SimulationOptions } from '../simulator/simulate.js';
 import type { EvaluateOptions, ExpressionEvaluator } from '../simulator/types.js';
 import { discordPersonaExchanges } from './simulator-http.js';
 
@@ -155,19 +155,30 @@ export function sourceLogin(
   return personaLogin(discordPersona(setup.personas, request.persona));
 }
 
+/** The additions of a stepper run to a plain run: a live login, checkpoints, a resume point. */
+export interface SteppedRunOptions {
+  /** The source login to use instead of the persona's or recording's replay. */
+  oauth?: SimulationOptions['oauth'];
+  observer?: RunObserver;
+  resumeFrom?: SimulationOptions['resumeFrom'];
+}
+
 /** Runs a flow and returns its trace with the evaluation details. */
 export async function runSimulation(
   setup: RunSetup,
   request: SimulationRequest,
   override?: CaptureOptions['override'],
+  stepped: SteppedRunOptions = {},
 ): Promise<SimulationRun & { calls: EvaluatorCall[] }> {
-  const responses = personaResponses(setup.personas, request.persona);
+  // A live login's policies get their responses from the provider, not from a persona.
+  const responses =
+    request.live === undefined ? personaResponses(setup.personas, request.persona) : undefined;
   const capture = new CapturingEvaluator(setup.evaluator, {
     ...(responses === undefined ? {} : { responses }),
     ...(override === undefined ? {} : { override }),
   });
 
-  const oauth = sourceLogin(setup, request);
+  const oauth = stepped.oauth ?? sourceLogin(setup, request);
   const trace = await simulateFlow({
     objects: setup.objects,
     flow: request.flow,
@@ -182,19 +193,29 @@ export async function runSimulation(
     ...(oauth === undefined ? {} : { oauth }),
     ...(request.next === undefined ? {} : { next: request.next }),
     ...(request.application === undefined ? {} : { application: request.application }),
+    ...(stepped.observer === undefined ? {} : { observer: stepped.observer }),
+    ...(stepped.resumeFrom === undefined ? {} : { resumeFrom: stepped.resumeFrom }),
   });
 
-  return { request, trace, details: matchDetails(trace, capture.calls), calls: capture.calls };
+  // A resumed run evaluated nothing before its checkpoint's step.
+  const fromStep = stepped.resumeFrom?.checkpoint.step ?? 0;
+  return {
+    request,
+    trace,
+    details: matchDetails(trace, capture.calls, fromStep),
+    calls: capture.calls,
+  };
 }
 
 /**
  * Pairs the evaluator calls of a run with the expression policies of its trace. The engine runs
  * policies one after another in trace order, so the n-th call for a policy name belongs to the
- * n-th fresh evaluation of that name in the trace.
+ * n-th fresh evaluation of that name in the trace, counted from step `fromStep` on.
  */
 export function matchDetails(
   trace: SimulationTrace,
   calls: readonly EvaluatorCall[],
+  fromStep = 0,
 ): EvaluationDetails[] {
   const queues = new Map<string, EvaluatorCall[]>();
   for (const call of calls) {
@@ -208,6 +229,9 @@ export function matchDetails(
 
   const details: EvaluationDetails[] = [];
   for (const [step, traceStep] of trace.steps.entries()) {
+    if (step < fromStep) {
+      continue;
+    }
     for (const [engine, run] of traceStep.engines.entries()) {
       for (const [policy, evaluation] of run.policies.entries()) {
         const expression = evaluation.binding.policyModel === EXPRESSION_POLICY_MODEL;

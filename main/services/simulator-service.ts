@@ -20,13 +20,17 @@ import type { PythonPool } from '../python/pool.js';
 import { withBuiltInPersonas } from '../simulator/oauth/run-options.js';
 import { loadPersonas, savePersona } from '../simulator/personas.js';
 import type { ExpressionEvaluator } from '../simulator/types.js';
+import type { EventHub } from './events.js';
 import { asyncMethod } from './method.js';
+import type { SecretStore } from './secrets.js';
 import type { ProjectSession } from './session.js';
 import { checkSyntax, testExpression } from './simulator-expression.js';
 import { recordingExchanges } from './simulator-http.js';
 import type { RunSetup } from './simulator-runs.js';
-import { runPersonaTable, runSimulation } from './simulator-runs.js';
+import { runPersonaTable } from './simulator-runs.js';
 import { listScenarios, saveRunAsScenario } from './simulator-scenarios.js';
+import { LiveLogins } from './simulator-live.js';
+import { SteppedRuns } from './simulator-stepper.js';
 
 const log = createLogger('services.simulator');
 
@@ -41,6 +45,15 @@ export interface SimulatorServiceHandle {
 export interface SimulatorServiceOptions {
   /** Runs expressions; by default a Python pool of one worker, started on first use. */
   evaluator?: ExpressionEvaluator;
+  /** The app's secret store, where live logins look for a client secret. */
+  secrets?: SecretStore;
+  /** The window's event channel, which carries the authorize page of a live login. */
+  events?: EventHub;
+  /**
+   * Tests only: host to a base URL on 127.0.0.1 that receives the requests of live logins
+   * instead, e.g. `{"discord.com": "http://127.0.0.1:4100"}`.
+   */
+  hostOverrides?: Record<string, string>;
 }
 
 function summarize(persona: Persona): PersonaSummary {
@@ -82,6 +95,13 @@ export function createSimulatorService(
   options: SimulatorServiceOptions = {},
 ): SimulatorServiceHandle {
   let pool: PythonPool | undefined;
+  const runs = new SteppedRuns();
+  const live = new LiveLogins({
+    env: process.env,
+    ...(options.secrets === undefined ? {} : { secrets: options.secrets }),
+    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.hostOverrides === undefined ? {} : { hostOverrides: options.hostOverrides }),
+  });
 
   const evaluator = (): ExpressionEvaluator => {
     if (options.evaluator !== undefined) {
@@ -129,9 +149,32 @@ export function createSimulatorService(
     listRecordings: asyncMethod(() => recordSummaries(session.require('list recordings'))),
 
     async run(request) {
-      const { trace, details } = await runSimulation(setup('run a simulation'), request);
-      return { request, trace, details };
+      const runSetup = setup('run a simulation');
+      if (request.live === undefined) {
+        return runs.start(runSetup, request);
+      }
+
+      const login = await live.start(runSetup.objects, request);
+      let run;
+      try {
+        run = await runs.start(runSetup, request, login);
+      } catch (error) {
+        await login.close();
+        throw error;
+      }
+      const recording = await login.finish(session.require('store a recording'));
+      return recording === undefined ? run : runs.noteRecording(run.id!, recording);
     },
+
+    async resume({ run, step, answers }) {
+      return runs.resume(setup('resume a simulation'), run, step, answers);
+    },
+
+    liveSetup: asyncMethod(({ source, port }) =>
+      live.setup(session.require('prepare a live login').listObjects(), source, port),
+    ),
+
+    cancelLogin: asyncMethod(() => live.cancel()),
 
     async runPersonas(request) {
       return runPersonaTable(setup('run the personas'), request);
@@ -173,6 +216,7 @@ export function createSimulatorService(
   return {
     service,
     async dispose() {
+      await runs.close();
       const running = pool;
       pool = undefined;
       await running?.close();

@@ -36,6 +36,9 @@ export class RunInputs {
   private readonly explicit: Map<string, string[]>;
   private readonly persona: Map<string, string[]>;
   private readonly defaults: Map<string, string[]>;
+  // Every value taken so far by key, in order and unmasked, so a resumed run can be repeated
+  // from the start with the same answers.
+  private readonly taken = new Map<string, string[]>();
 
   constructor(
     explicit: Record<string, readonly string[]> = {},
@@ -68,8 +71,59 @@ export class RunInputs {
     if (found === undefined || value === undefined) {
       return undefined;
     }
+    this.taken.set(key, [...(this.taken.get(key) ?? []), value]);
 
     return { value, use: { key, value: isSecretKey(key) ? MASK : value, source: found.source } };
+  }
+
+  /** Returns an independent copy, with the same remaining answers and taken values. */
+  clone(): RunInputs {
+    const copy = new RunInputs();
+    for (const [target, source] of [
+      [copy.explicit, this.explicit],
+      [copy.persona, this.persona],
+      [copy.defaults, this.defaults],
+      [copy.taken, this.taken],
+    ] as const) {
+      for (const [key, values] of source) {
+        target.set(key, [...values]);
+      }
+    }
+
+    return copy;
+  }
+
+  /**
+   * Makes `values` the only remaining answers for `key`. The key then counts as given
+   * explicitly, so the persona's answers and the defaults no longer apply to it.
+   */
+  replaceRemaining(key: string, values: readonly string[]): void {
+    this.explicit.set(key, [...values]);
+  }
+
+  /** Drops the remaining explicit answers of every key; the keys stay explicit. */
+  dropRemainingExplicit(): void {
+    for (const key of this.explicit.keys()) {
+      this.explicit.set(key, []);
+    }
+  }
+
+  /** Returns the values taken so far for `key`, in order and unmasked. */
+  takenValues(key: string): string[] {
+    return [...(this.taken.get(key) ?? [])];
+  }
+
+  /**
+   * Returns explicit inputs that reproduce this run from its start: for each explicit key, the
+   * values taken so far (from any source) followed by the remaining ones. Values are unmasked.
+   */
+  explicitInputs(): Record<string, string[]> {
+    const inputs: Record<string, string[]> = {};
+    for (const [key, remaining] of this.explicit) {
+      inputs[key] = [...(this.taken.get(key) ?? []), ...remaining];
+    }
+
+    return inputs;
   }
 
   /** Returns the keys given with `--input` that no stage has used yet. */

@@ -110,6 +110,20 @@ export class TraceRecorder {
     }
   }
 
+  /** Returns an independent copy of everything recorded so far. */
+  clone(): TraceRecorder {
+    const copy = new TraceRecorder(this.now);
+    copy.steps.push(...structuredClone(this.steps));
+    copy.findings.push(...structuredClone(this.findings));
+    Object.assign(copy.effects, structuredClone(this.effects));
+    for (const [id, rule] of this.rules) {
+      copy.rules.set(id, { ...rule });
+    }
+    copy.stepStartedAt = this.stepStartedAt;
+
+    return copy;
+  }
+
   /** Returns the rules used, in the order first used. */
   usedRules(): RuleUse[] {
     return [...this.rules.values()];

@@ -15,6 +15,8 @@ import { DEFAULT_AUTHENTIK_VERSION, parseAuthentikVersion } from '../../shared/s
 import type { SimulationOutcome, SimulationTrace } from '../../shared/simulator/trace.js';
 import { TRACE_VERSION } from '../../shared/simulator/trace.js';
 import { SimulationCache } from './cache.js';
+import type { ResumeAnswers, RunCheckpoint } from './checkpoint.js';
+import { restoreCheckpoint, takeCheckpoint } from './checkpoint.js';
 import { SimulatedDirectory } from './directory.js';
 import type { ExecutorResponse } from './executor.js';
 import { FlowExecutor } from './executor.js';
@@ -70,6 +72,21 @@ export interface SimulationOptions {
   policyTimeoutMs?: number;
   /** Limit of browser requests before the run counts as looping. Default 200. */
   maxRequests?: number;
+  /** Receives the run's checkpoints and its answers; needs `cache: null`. */
+  observer?: RunObserver;
+  /**
+   * Goes on from a checkpoint of an earlier run of the same flow, request and actor, instead of
+   * starting over; `answers` replace the remaining explicit inputs. Needs `cache: null`.
+   */
+  resumeFrom?: { checkpoint: RunCheckpoint; answers?: ResumeAnswers };
+}
+
+/** Receives what a run leaves out of its trace. */
+export interface RunObserver {
+  /** Called before each GET request of the browser to the flow executor. */
+  checkpoint?(checkpoint: RunCheckpoint): void;
+  /** Called when the run ends, with its answers (unmasked). */
+  finished?(inputs: RunInputs): void;
 }
 
 /** Thrown by the driver loop when the run reaches an outcome. */
@@ -178,9 +195,22 @@ function buildState(options: SimulationOptions, recorder: TraceRecorder): RunSta
 /** Runs a flow and returns its trace. Project errors (unknown flow or persona) are thrown. */
 export async function simulateFlow(options: SimulationOptions): Promise<SimulationTrace> {
   const started = performance.now();
-  const recorder = new TraceRecorder();
-  const state = buildState(options, recorder);
+  const state = buildState(options, new TraceRecorder());
   const flow = state.index.flow(options.flow);
+  if (
+    (options.observer?.checkpoint !== undefined || options.resumeFrom !== undefined) &&
+    state.cache !== null
+  ) {
+    // The server cache outlives a run, so a checkpoint could not restore it.
+    throw new StagecraftError(
+      'invalid-argument',
+      'Checkpoints and resumed runs need the server cache switched off; pass cache: null.',
+    );
+  }
+  if (options.resumeFrom !== undefined) {
+    restoreCheckpoint(state, options.resumeFrom.checkpoint, options.resumeFrom.answers);
+  }
+  const recorder = state.recorder;
   const flowView = readFlow(flow);
 
   let outcome: SimulationOutcome;
@@ -200,6 +230,7 @@ export async function simulateFlow(options: SimulationOptions): Promise<Simulati
   for (const key of state.inputs.unusedExplicitKeys()) {
     recorder.finding('info', 'input-unused', `The input "${key}" was given but no stage used it.`);
   }
+  options.observer?.finished?.(state.inputs);
 
   return {
     version: TRACE_VERSION,
@@ -250,6 +281,19 @@ async function drive(
   flow: ModelObject,
   options: SimulationOptions,
 ): Promise<SimulationOutcome> {
+  const resume = options.resumeFrom?.checkpoint;
+  if (resume !== undefined) {
+    const resumedFlow = state.index.get(resume.flowUid);
+    if (resumedFlow === undefined) {
+      throw new StagecraftError(
+        'flow-not-found',
+        `The flow the run was in (uid ${resume.flowUid}) is no longer in the project; start the run again.`,
+        { flow: resume.flowUid },
+      );
+    }
+    return browse(state, new FlowExecutor(state, resumedFlow), resume.requests, options);
+  }
+
   let executor = new FlowExecutor(state, flow);
 
   if (options.viaSource !== undefined) {
@@ -309,9 +353,28 @@ async function drive(
     }
   }
 
+  return browse(state, executor, 0, options);
+}
+
+// The browser's requests to the flow executor, from a first GET to `executor` until the run
+// ends. `requestsBefore` counts the requests made before it.
+async function browse(
+  state: RunState,
+  first: FlowExecutor,
+  requestsBefore: number,
+  options: SimulationOptions,
+): Promise<SimulationOutcome> {
   const limit = options.maxRequests ?? 200;
-  let response = await executor.dispatch('GET');
-  for (let requests = 1; ; requests += 1) {
+  const observer = options.observer;
+  let executor = first;
+  let requests = requestsBefore + 1;
+  const get = (target: FlowExecutor): Promise<ExecutorResponse> => {
+    observer?.checkpoint?.(takeCheckpoint(state, target.flow.uid, requests - 1));
+    return target.dispatch('GET');
+  };
+
+  let response = await get(executor);
+  for (; ; requests += 1) {
     if (requests > limit) {
       throw new SimulationHalt(
         'request-limit',
@@ -320,7 +383,7 @@ async function drive(
     }
 
     try {
-      response = await follow(state, executor, response, (next) => {
+      response = await follow(state, executor, response, get, (next) => {
         executor = next;
       });
     } catch (error) {
@@ -337,17 +400,18 @@ async function follow(
   state: RunState,
   executor: FlowExecutor,
   response: ExecutorResponse,
+  get: (executor: FlowExecutor) => Promise<ExecutorResponse>,
   switchTo: (executor: FlowExecutor) => void,
 ): Promise<ExecutorResponse> {
   const slug = executor.slug;
 
   switch (response.kind) {
     case 'executor':
-      return executor.dispatch('GET');
+      return get(executor);
     case 'flow': {
       const next = new FlowExecutor(state, state.index.flow(response.slug));
       switchTo(next);
-      return next.dispatch('GET');
+      return get(next);
     }
     case 'redirect':
       if (response.notApplicable === true) {

@@ -74,6 +74,11 @@ export interface RunState {
   sessionPlan: FlowPlan | null;
   /** What a login through an OAuth source exchanged and decided, when the run started with one. */
   sourceLogin?: SourceLoginDetails;
+  /**
+   * The sender an OAuth login made its requests with, which the run's policies use too. A run
+   * resumed from a checkpoint routes its policies' `requests` calls through it again.
+   */
+  sourceHttp?: { sender: HttpSender; respondedBy: string };
 }
 
 /** Codes of {@link SimulationHalt}. */

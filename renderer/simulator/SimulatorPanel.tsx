@@ -12,8 +12,9 @@ import { ExpressionEditor } from '../editor/ExpressionEditor.js';
 import { expressionOfSelection } from '../editor/expression-objects.js';
 import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
+import { LiveSettings, LoginBanner, useLoginEvents } from './LiveLogin.js';
 import { PersonaTable } from './PersonaTable.js';
-import { useSimulator } from './simulator-store.js';
+import { LIVE_SCENARIO_REASON, useSimulator } from './simulator-store.js';
 import { StageCard } from './StageCard.js';
 import { StepDetails } from './StepDetails.js';
 import { lastReachable } from './stepper.js';
@@ -122,16 +123,24 @@ function Controls() {
           Responses{' '}
           <select
             aria-label="Source responses"
-            value={sim.recording}
-            onChange={(event) => sim.configure({ recording: event.target.value })}
-            title="Live calls to the provider are not available in the app; record a login with stagecraft record"
+            value={sim.live === '' ? `recording:${sim.recording}` : sim.live}
+            onChange={(event) => {
+              const value = event.target.value;
+              if (value === 'live' || value === 'record') {
+                sim.configure({ live: value, recording: '' });
+              } else {
+                sim.configure({ live: '', recording: value.slice('recording:'.length) });
+              }
+            }}
           >
-            <option value="">the persona’s</option>
+            <option value="recording:">the persona’s</option>
             {sim.recordings.map((recording) => (
-              <option key={recording.id} value={recording.id}>
+              <option key={recording.id} value={`recording:${recording.id}`}>
                 recording {recording.name}
               </option>
             ))}
+            <option value="live">live: log in at the provider</option>
+            <option value="record">live, and save a recording</option>
           </select>
         </label>
       )}
@@ -190,7 +199,8 @@ function Controls() {
         />
         <button
           type="button"
-          disabled={run === null || scenarioName.trim() === ''}
+          disabled={run === null || scenarioName.trim() === '' || run.request.live !== undefined}
+          title={run?.request.live === undefined ? undefined : LIVE_SCENARIO_REASON}
           onClick={() => void sim.saveScenario(scenarioName.trim())}
         >
           Save as scenario
@@ -257,15 +267,24 @@ export function SimulatorPanel() {
   useEffect(() => {
     void useSimulator.getState().loadPersonas();
   }, [revision]);
+  useLoginEvents();
 
   const run = sim.run;
 
   return (
     <div className="simulator-panel" data-testid="simulator-panel">
       <Controls />
+      <LiveSettings />
+      <LoginBanner />
       {sim.error === null ? null : (
         <p className="field-problem" role="alert">
           {sim.error}
+        </p>
+      )}
+      {run?.request.live === undefined ? null : (
+        <p className="hint" data-testid="live-run-note">
+          {run.recording === undefined ? '' : `Saved recording “${run.recording.name}”. `}
+          {LIVE_SCENARIO_REASON}
         </p>
       )}
       {sim.scenario === null ? null : (

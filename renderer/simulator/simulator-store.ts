@@ -5,26 +5,37 @@
 import { create } from 'zustand';
 
 import type {
+  LiveLoginSetup,
   PersonaOutcome,
   PersonaSummary,
   ScenarioSummary,
+  SimulatorLoginEvent,
   SimulationRequest,
   SimulationRun,
   StoredRecordSummary,
 } from '../../shared/api/services.js';
 import { client } from '../state/client.js';
-import { answersAfterSubmit, cursorAfterRerun, lastReachable, nextStop } from './stepper.js';
+import { DEFAULT_LIVE_REDIRECT_PORT } from '../../shared/api/services.js';
+import { cursorAfterRerun, lastReachable, nextStop } from './stepper.js';
 
 interface SimulatorState {
   flow: string;
   viaSource: string;
   /** Id of the HTTP recording a source login replays; '' for the persona's responses. */
   recording: string;
+  /** A live login through the source instead of replayed responses; `record` also saves it. */
+  live: '' | 'live' | 'record';
+  /** Port of the redirect server of a live login; 0 picks a free one. */
+  livePort: number;
+  /** Name of the recording a `record` run stores. */
+  recordAs: string;
+  /** The requirements of a live login through the chosen source: redirect URI, client secret. */
+  liveSetup: LiveLoginSetup | null;
+  /** The provider's login page of a live run that waits for the admin. */
+  login: SimulatorLoginEvent | null;
   recordings: StoredRecordSummary[];
   /** Persona name; '' means the admin fills every form as an anonymous visitor. */
   persona: string;
-  /** Inputs the admin gave, by input key. */
-  inputs: Record<string, string[]>;
   personas: PersonaSummary[];
   run: SimulationRun | null;
   cursor: number;
@@ -35,9 +46,18 @@ interface SimulatorState {
   tableRunning: boolean;
   scenario: ScenarioSummary | null;
   configure(
-    patch: Partial<Pick<SimulatorState, 'flow' | 'viaSource' | 'persona' | 'recording'>>,
+    patch: Partial<
+      Pick<
+        SimulatorState,
+        'flow' | 'viaSource' | 'persona' | 'recording' | 'live' | 'livePort' | 'recordAs'
+      >
+    >,
   ): void;
   loadPersonas(): Promise<void>;
+  loadLiveSetup(): Promise<void>;
+  storeSecret(name: string, value: string): Promise<void>;
+  showLogin(event: SimulatorLoginEvent): void;
+  cancelLogin(): Promise<void>;
   start(): Promise<void>;
   rerun(): Promise<void>;
   submit(stepIndex: number, values: Record<string, string>): Promise<void>;
@@ -55,48 +75,49 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function requestOf(state: SimulatorState, inputs: Record<string, string[]>): SimulationRequest {
+function requestOf(state: SimulatorState): SimulationRequest {
   const request: SimulationRequest = { flow: state.flow };
   if (state.persona !== '') {
     request.persona = state.persona;
   }
   if (state.viaSource !== '') {
     request.viaSource = state.viaSource;
-    if (state.recording !== '') {
+    if (state.live !== '') {
+      request.live = {
+        port: state.livePort,
+        ...(state.live === 'record' ? { recordAs: state.recordAs.trim() } : {}),
+      };
+    } else if (state.recording !== '') {
       request.recording = state.recording;
     }
-  }
-  if (Object.keys(inputs).length > 0) {
-    request.inputs = inputs;
   }
 
   return request;
 }
 
+/** The reason the panel gives for not saving a live run as a scenario. */
+export const LIVE_SCENARIO_REASON =
+  'A live run cannot be saved as a scenario: its responses came from the provider and cannot ' +
+  'be replayed. Save its recording (live, and save a recording), then run the recording and ' +
+  'save that run.';
+
 /** The store of the stepper's state. */
 export const useSimulator = create<SimulatorState>()((set, get) => {
+  // Runs `call` and shows its run at the step `place` returns. The Node side keeps the run's
+  // inputs, so the renderer never keeps a password after a form is sent.
   const execute = async (
-    inputs: Record<string, string[]>,
+    call: () => Promise<SimulationRun>,
     place: (run: SimulationRun) => number,
   ): Promise<void> => {
-    const state = get();
-    if (state.flow === '') {
-      set({ error: 'Choose a flow to simulate.' });
-      return;
-    }
-
     set({ running: true, error: null });
     try {
-      const run = await client().simulator.run(requestOf(state, inputs));
-      set({
-        run,
-        inputs,
-        cursor: place(run),
-        running: false,
-        scenario: null,
-      });
+      const run = await call();
+      set({ run, cursor: place(run), running: false, scenario: null, login: null });
+      if (run.recording !== undefined) {
+        void get().loadPersonas();
+      }
     } catch (error) {
-      set({ running: false, error: messageOf(error) });
+      set({ running: false, error: messageOf(error), login: null });
     }
   };
 
@@ -105,8 +126,12 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
     viaSource: '',
     recording: '',
     recordings: [],
+    live: '',
+    livePort: DEFAULT_LIVE_REDIRECT_PORT,
+    recordAs: '',
+    liveSetup: null,
+    login: null,
     persona: '',
-    inputs: {},
     personas: [],
     run: null,
     cursor: 0,
@@ -133,15 +158,72 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
       }
     },
 
+    async loadLiveSetup() {
+      const state = get();
+      if (state.live === '' || state.viaSource === '') {
+        set({ liveSetup: null });
+        return;
+      }
+      try {
+        const liveSetup = await client().simulator.liveSetup({
+          source: state.viaSource,
+          port: state.livePort,
+        });
+        set({ liveSetup });
+      } catch (error) {
+        set({ liveSetup: null, error: messageOf(error) });
+      }
+    },
+
+    async storeSecret(name, value) {
+      try {
+        await client().secrets.set({ name, value });
+        await get().loadLiveSetup();
+      } catch (error) {
+        set({ error: messageOf(error) });
+      }
+    },
+
+    showLogin(event) {
+      set({ login: event });
+      // A browser may block a window opened without a click; the panel shows the link too.
+      // NOTE: the Electron shell denies every new window, so there only the link's address helps.
+      window.open(event.authorizeUrl, '_blank', 'noopener');
+    },
+
+    async cancelLogin() {
+      try {
+        await client().simulator.cancelLogin({});
+      } catch (error) {
+        set({ error: messageOf(error) });
+      }
+    },
+
     async start() {
-      await execute({}, () => 0);
+      const state = get();
+      if (state.flow === '') {
+        set({ error: 'Choose a flow to simulate.' });
+        return;
+      }
+      if (state.live === 'record' && state.recordAs.trim() === '') {
+        set({ error: 'Name the recording to save, or choose a live run without one.' });
+        return;
+      }
+      await execute(
+        () => client().simulator.run(requestOf(state)),
+        () => 0,
+      );
     },
 
     async rerun() {
       const previous = get().run;
       const cursor = get().cursor;
-      await execute(get().inputs, (run) =>
-        cursorAfterRerun(previous?.trace ?? null, cursor, run.trace),
+      if (previous?.id === undefined) {
+        return;
+      }
+      await execute(
+        () => client().simulator.resume({ run: previous.id!, step: cursor }),
+        (run) => cursorAfterRerun(previous.trace, cursor, run.trace),
       );
     },
 
@@ -156,14 +238,19 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
         return;
       }
 
-      const inputs = answersAfterSubmit(run.trace, stepIndex, get().inputs, values);
-      await execute(inputs, (next) => {
-        // A passed stage moves on, as the browser would; a rejected one is shown again.
-        const landed = cursorAfterRerun(run.trace, stepIndex, next.trace);
-        const step = next.trace.steps[landed];
-        const moveOn = step !== undefined && step.status === 'passed';
-        return Math.min(moveOn ? landed + 1 : landed, lastReachable(next.trace));
-      });
+      if (run.id === undefined) {
+        return;
+      }
+      await execute(
+        () => client().simulator.resume({ run: run.id!, step: stepIndex, answers: values }),
+        (next) => {
+          // A passed stage moves on, as the browser would; a rejected one is shown again.
+          const landed = cursorAfterRerun(run.trace, stepIndex, next.trace);
+          const step = next.trace.steps[landed];
+          const moveOn = step !== undefined && step.status === 'passed';
+          return Math.min(moveOn ? landed + 1 : landed, lastReachable(next.trace));
+        },
+      );
     },
 
     step(delta) {
@@ -215,13 +302,17 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
     },
 
     async showPersona(name) {
-      set({ persona: name, inputs: {} });
+      set({ persona: name });
       await get().start();
     },
 
     async saveScenario(name) {
       const run = get().run;
       if (run === null) {
+        return;
+      }
+      if (run.request.live !== undefined) {
+        set({ error: LIVE_SCENARIO_REASON });
         return;
       }
 
@@ -249,7 +340,7 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
     },
 
     clearRun() {
-      set({ run: null, cursor: 0, inputs: {}, scenario: null });
+      set({ run: null, cursor: 0, scenario: null });
     },
   };
 });

@@ -9,7 +9,7 @@ import type { Change } from '../model/changes.js';
 import { SERVER_SCHEMAS } from '../server/schemas.js';
 import type { JsonValue } from '../simulator/evaluation.js';
 import { findChangeShapeError } from '../model/change-shape.js';
-import { array, boolean, custom, object, oneOf, optional, string } from './schema.js';
+import { array, boolean, custom, integer, object, oneOf, optional, string } from './schema.js';
 import type { Schema, SchemaMismatch } from './schema.js';
 import type { MethodArgs, MethodName, ServiceName } from './services.js';
 
@@ -127,6 +127,7 @@ const inputMap = custom<Record<string, string[]>>(
 );
 
 const slug = string({ maxLength: 256 });
+const port = integer({ min: 0, max: 65_535 });
 const expressionKind = oneOf(['policy', 'property_mapping'] as const);
 
 const simulationRequest = object({
@@ -137,6 +138,24 @@ const simulationRequest = object({
   recording: optional(name),
   next: optional(string({ minLength: 0, maxLength: MAX_PATH_LENGTH })),
   application: optional(slug),
+  live: optional(object({ port: optional(port), recordAs: optional(name) })),
+});
+
+const answerMap = custom<Record<string, string>>('a map of input keys to strings', (value, at) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return `${at} must map input keys to strings`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length > 1000) {
+    return `${at} has more than 1000 keys`;
+  }
+  const valid = entries.every(
+    ([key, item]) =>
+      key.length > 0 && key.length <= 256 && typeof item === 'string' && item.length <= 64 * 1024,
+  );
+  return valid
+    ? undefined
+    : `${at} must map keys of 1 to 256 characters to strings of at most 65536 characters`;
 });
 
 const outcomeKind = oneOf(['completed', 'denied', 'rejected', 'input-required', 'error'] as const);
@@ -204,6 +223,13 @@ export const SERVICE_SCHEMAS: ServiceSchemas = {
     }),
     listRecordings: none,
     run: simulationRequest,
+    resume: object({
+      run: name,
+      step: integer({ min: 0, max: 100_000 }),
+      answers: optional(answerMap),
+    }),
+    liveSetup: object({ source: slug, port: optional(port) }),
+    cancelLogin: none,
     runPersonas: object({
       flow: slug,
       personas: optional(array(name, { maxItems: 1000 })),

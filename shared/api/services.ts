@@ -225,6 +225,42 @@ export interface SimulationRequest {
   next?: string;
   /** Slug of the application the flow runs for. */
   application?: string;
+  /**
+   * With `viaSource`: log in through the real provider instead of replayed responses. The
+   * provider's authorize page opens for the admin (a `simulator-login` event carries its
+   * address), and the token, profile and policy requests go over the network.
+   */
+  live?: LiveLoginRequest;
+}
+
+/** The settings of a live login through a source. */
+export interface LiveLoginRequest {
+  /**
+   * Port of the redirect server on 127.0.0.1 that receives the provider's redirect; 0 picks a
+   * free port. Default {@link DEFAULT_LIVE_REDIRECT_PORT}.
+   */
+  port?: number;
+  /**
+   * Also records the exchanges, with secrets replaced by placeholders, and stores them as the
+   * project's recording of this name (replacing one of that name).
+   */
+  recordAs?: string;
+}
+
+/** The default port of the redirect server of a live login. */
+export const DEFAULT_LIVE_REDIRECT_PORT = 8765;
+
+/** The requirements of a live login through a source, as the panel shows them before a run. */
+export interface LiveLoginSetup {
+  source: string;
+  /** The redirect URI to register at the provider; with port 0 the port is only known later. */
+  redirectUri: string;
+  /** The environment variable or stored secret the client secret comes from. */
+  secretName: string;
+  /** True when the client secret is set (in the source, the environment or the secret store). */
+  secretSet: boolean;
+  /** The reason a live login cannot start now and what to set; absent when it can start. */
+  problem?: string;
 }
 
 /** The parts of one expression policy evaluation that the trace leaves out. */
@@ -241,9 +277,17 @@ export interface EvaluationDetails {
 
 /** One simulated run with the details of its expression evaluations. */
 export interface SimulationRun {
+  /** The request of the run; the values of secret inputs (passwords) are masked. */
   request: SimulationRequest;
   trace: SimulationTrace;
   details: EvaluationDetails[];
+  /**
+   * Id under which the Node side keeps the run's checkpoints and unmasked inputs in memory, for
+   * `resume`. Absent for runs that are not kept.
+   */
+  id?: string;
+  /** The recording a live run with `recordAs` stored in the project. */
+  recording?: StoredRecordSummary;
 }
 
 /** The outcome of one persona's run, for the side-by-side table. */
@@ -326,6 +370,21 @@ export interface SimulatorService {
   listRecordings(args: Record<string, never>): Promise<StoredRecordSummary[]>;
   /** Runs a flow and returns its trace; project errors (unknown flow or persona) reject. */
   run(args: SimulationRequest): Promise<SimulationRun>;
+  /**
+   * Goes on with a kept run from the start of trace step `step`, with the project as it is now:
+   * the steps before are not executed again (no policy evaluations, no HTTP calls). `answers`
+   * are the values the admin submits at that step, by input key; inputs the run used before
+   * stay as they were, unmasked. Returns the run under the same id.
+   */
+  resume(args: {
+    run: string;
+    step: number;
+    answers?: Record<string, string>;
+  }): Promise<SimulationRun>;
+  /** Returns what a live login through the source needs: redirect URI and client secret. */
+  liveSetup(args: { source: string; port?: number }): Promise<LiveLoginSetup>;
+  /** Stops waiting for the provider's redirect of a live login; returns false when none waits. */
+  cancelLogin(args: Record<string, never>): Promise<boolean>;
   /** Runs the flow once per persona (all personas when none are named). */
   runPersonas(args: {
     flow: string;
@@ -395,8 +454,17 @@ export type AppCommand =
 /** A menu or window command, sent as an event. */
 export type CommandEvent = { type: 'command' } & AppCommand;
 
+/** A live login of the simulator waits for the admin to log in at the provider. */
+export interface SimulatorLoginEvent {
+  type: 'simulator-login';
+  /** The provider's authorize page, to open in a browser tab or window. */
+  authorizeUrl: string;
+  /** The redirect URI the provider sends the browser to after the login. */
+  redirectUri: string;
+}
+
 /** Everything the Node side pushes to the renderer. */
-export type ServiceEvent = ProgressEvent | ProjectEvent | CommandEvent;
+export type ServiceEvent = ProgressEvent | ProjectEvent | CommandEvent | SimulatorLoginEvent;
 
 /** The event stream of one window or tab. */
 export interface ServiceEvents {

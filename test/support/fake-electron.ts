@@ -100,6 +100,7 @@ export function createFakeElectron() {
       showOpenDialog: vi.fn(() => Promise.resolve({ canceled: true, filePaths: [] })),
       showSaveDialog: vi.fn(() => Promise.resolve({ canceled: true })),
     },
+    shell: { openExternal: vi.fn(() => Promise.resolve()) },
     contextBridge: { exposeInMainWorld: vi.fn() },
     ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
   };

@@ -102,9 +102,27 @@ describe('electron window', () => {
   });
 
   it('denies new windows', () => {
-    expect(first.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({
+    expect(first.webContents.windowOpenHandler?.({ url: 'https://login.example/' })).toEqual({
       action: 'deny',
     });
+  });
+
+  it('opens https links in the browser', () => {
+    fake.shell.openExternal.mockClear();
+    first.webContents.windowOpenHandler?.({ url: 'https://discord.com/oauth2/authorize?x=1' });
+
+    expect(fake.shell.openExternal).toHaveBeenCalledWith(
+      'https://discord.com/oauth2/authorize?x=1',
+    );
+  });
+
+  it('keeps other links closed', () => {
+    fake.shell.openExternal.mockClear();
+    for (const url of ['http://example.org/', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      first.webContents.windowOpenHandler?.({ url });
+    }
+
+    expect(fake.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it('imports a dropped blueprint file', async () => {

@@ -228,6 +228,7 @@ export async function loginThroughOAuth(
 
   const http = new TracedHttp(options.http, options.respondedBy, state.recorder);
   state.evaluator = new HttpBridgeEvaluator(state.evaluator, http);
+  state.sourceHttp = { sender: options.http, respondedBy: options.respondedBy };
 
   const granted =
     options.authorize === undefined

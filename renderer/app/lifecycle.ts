@@ -127,6 +127,9 @@ export function handleServiceEvent(event: ServiceEvent): void {
         reportError(`Menu command ${event.command}`, error),
       );
       return;
+    case 'simulator-login':
+      // The simulator panel follows live logins itself (LiveLogin.tsx).
+      return;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   autoLayout,
   copySelection,
   deleteSelection,
+  duplicateActiveFlow,
   duplicateSelection,
   pasteClipboard,
   shiftSelection,
@@ -90,9 +91,16 @@ export const SHORTCUTS: readonly Shortcut[] = [
   },
   {
     keys: 'Ctrl+D',
-    description: 'Duplicate the selected nodes with copies of their stages and policies',
-    matches: (event) => primary(event) && event.key.toLowerCase() === 'd',
+    description:
+      'Duplicate the selected nodes with copies of their stages and policies (the flow node: the flow)',
+    matches: (event) => primary(event) && !event.shiftKey && event.key.toLowerCase() === 'd',
     run: duplicateSelection,
+  },
+  {
+    keys: 'Ctrl+Shift+D',
+    description: 'Duplicate the open flow with its bindings (stages and policies stay shared)',
+    matches: (event) => primary(event) && event.shiftKey && event.key.toLowerCase() === 'd',
+    run: duplicateActiveFlow,
   },
   {
     keys: 'Alt+↑ / Alt+↓',
@@ -187,6 +195,20 @@ function isTyping(target: EventTarget | null): boolean {
 export function handleShortcut(event: KeyboardEvent): void {
   // The code editor handles every key itself, Escape included (it closes its suggestions).
   if (event.target instanceof Element && event.target.closest('.monaco-editor') !== null) {
+    return;
+  }
+
+  // An open menu handles its own keys (arrows, Enter, Escape), and Escape in a combobox with
+  // its list open only closes the list.
+  if (event.target instanceof Element && event.target.closest('[role="menu"]') !== null) {
+    return;
+  }
+  if (
+    event.key === 'Escape' &&
+    event.target instanceof Element &&
+    event.target.getAttribute('role') === 'combobox' &&
+    event.target.getAttribute('aria-expanded') === 'true'
+  ) {
     return;
   }
 

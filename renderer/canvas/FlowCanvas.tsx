@@ -11,6 +11,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  useStoreApi,
 } from '@xyflow/react';
 import type { DragEvent } from 'react';
 import { useCallback, useEffect, useMemo } from 'react';
@@ -20,9 +21,10 @@ import { reportError } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
 import { resolveTheme, useUi } from '../state/ui-store.js';
 import { canConnect, connectNodes, createAt, placeAt } from './actions.js';
-import type { CanvasNode } from './canvas-store.js';
+import type { CanvasNode, CanvasViewport } from './canvas-store.js';
 import { useCanvas } from './canvas-store.js';
 import { NODE_TYPES } from './nodes.js';
+import { contains } from './placement.js';
 import { PALETTE_MIME, PROJECT_OBJECT_MIME } from './palette-data.js';
 import { useNodeChanges } from './use-node-changes.js';
 import { useSystemDark } from './use-system-dark.js';
@@ -38,6 +40,10 @@ const TEXT_ZOOM = 0.35;
 
 // Below this zoom an edge (1 or 2 px) is drawn under 0.2 px wide, so canvas.css hides the edges.
 const EDGE_ZOOM = 0.1;
+
+// Screen pixels at the edges of the canvas where a new node would sit under the zoom controls,
+// the minimap or the border, so placing and panning leave them out.
+const VIEW_MARGIN = 24;
 
 /** Returns the canvas class names for the zoom: how much detail canvas.css draws. */
 function zoomClass(zoom: number): string {
@@ -74,10 +80,73 @@ function minimapColor(node: CanvasNode): string {
   }
 }
 
+/** Registers the canvas viewport in the canvas store while the canvas is drawn. */
+function useViewportRegistration(): void {
+  const flow = useReactFlow<CanvasNode, Edge>();
+  const store = useStoreApi<CanvasNode, Edge>();
+
+  useEffect(() => {
+    const visibleRect: CanvasViewport['visibleRect'] = () => {
+      const { transform, width, height } = store.getState();
+      const [x, y, zoom] = transform;
+      const margin = VIEW_MARGIN / zoom;
+      return {
+        x: -x / zoom + margin,
+        y: -y / zoom + margin,
+        width: Math.max(0, width / zoom - 2 * margin),
+        height: Math.max(0, height / zoom - 2 * margin),
+      };
+    };
+
+    const coveredRects: CanvasViewport['coveredRects'] = () => {
+      const panels = document.querySelectorAll<HTMLElement>(
+        '.react-flow__controls, .react-flow__minimap',
+      );
+      return [...panels].map((panel) => {
+        const box = panel.getBoundingClientRect();
+        const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
+        const bottomRight = flow.screenToFlowPosition({ x: box.right, y: box.bottom });
+        return {
+          x: topLeft.x,
+          y: topLeft.y,
+          width: bottomRight.x - topLeft.x,
+          height: bottomRight.y - topLeft.y,
+        };
+      });
+    };
+
+    const reveal: CanvasViewport['reveal'] = (rect) => {
+      const view = visibleRect();
+      if (contains(view, rect)) {
+        return;
+      }
+
+      // Shift the view the least distance on each axis; a box larger than the view is centred.
+      const shift = (start: number, size: number, viewStart: number, viewSize: number): number => {
+        if (size > viewSize) {
+          return start + size / 2 - (viewStart + viewSize / 2);
+        }
+        if (start < viewStart) {
+          return start - viewStart;
+        }
+        return Math.max(0, start + size - (viewStart + viewSize));
+      };
+      const { x, y, zoom } = flow.getViewport();
+      const dx = shift(rect.x, rect.width, view.x, view.width);
+      const dy = shift(rect.y, rect.height, view.y, view.height);
+      void flow.setViewport({ x: x - dx * zoom, y: y - dy * zoom, zoom }, { duration: 200 });
+    };
+
+    useCanvas.getState().setViewport({ visibleRect, coveredRects, reveal });
+    return () => useCanvas.getState().setViewport(null);
+  }, [flow, store]);
+}
+
 /** Renders the canvas of one flow. */
 export function FlowCanvas(props: { view: string }) {
   const { view } = props;
   useGraphSync(view);
+  useViewportRegistration();
 
   const nodes = useCanvas((state) => state.nodes);
   const edges = useCanvas((state) => state.edges);

@@ -5,6 +5,7 @@
 import type { Change, Point } from '../../shared/model/changes.js';
 import { ref } from '../../shared/model/values.js';
 import { collapsePositions, copyNodes, duplicateNodes, pasteItems } from '../model/clipboard.js';
+import { buildFlowDuplicate } from '../model/duplicate-flow.js';
 import type { EditContext } from '../model/edits.js';
 import {
   bindStage,
@@ -30,6 +31,8 @@ import { reportInfo } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
 import { useCanvas } from './canvas-store.js';
+import type { NewNodePlace } from './place-new-node.js';
+import { placeNewNode, revealPlace } from './place-new-node.js';
 
 /** Builds the edit context from the current project and canvas. */
 export function editContext(): EditContext {
@@ -179,6 +182,8 @@ export async function placeAt(uid: string, point: Point, dropTarget?: string): P
 /**
  * Adds a new object from the palette without a pointer: a stage is bound at the end of the
  * flow; a policy, group or user is bound to the selected stage binding, or else to the flow.
+ * The new node goes beside the selected node, or else at its usual place in the layout, moved to
+ * a free spot in view. When no spot in view is free, the view pans to it.
  */
 export async function addFromKeyboard(model: string): Promise<void> {
   const view = activeFlow();
@@ -191,9 +196,31 @@ export async function addFromKeyboard(model: string): Promise<void> {
   const selected = useUi.getState().selection;
   const bindingTarget = selected.find((uid) => modelOfNode(uid) === STAGE_BINDING_MODEL);
   const target = isStageModel(model) ? view : (bindingTarget ?? view);
-  const flowPoint = context.displayed.get(view) ?? { x: 0, y: 0 };
+  const object = newObject(context.index, model, context.newUid());
+  const bound = bindChanges(context, view, model, object.uid, target);
+  if (bound === undefined) {
+    reportInfo(`A ${modelTitle(model)} cannot be added to this flow from the palette.`);
+    return;
+  }
 
-  await createAt(model, { x: flowPoint.x + 760, y: flowPoint.y }, target);
+  const nodeUid = bound.created[0];
+  const changes: Change[] = [{ kind: 'object.create', object }];
+  let place: NewNodePlace | undefined;
+  for (const change of bound.changes) {
+    if (change.kind === 'position.set' && change.uid === nodeUid && change.after !== null) {
+      place = placeNewNode(isStageModel(model) ? 'binding' : 'policy', change.after, selected);
+      changes.push({ ...change, after: place.point });
+    } else {
+      changes.push(change);
+    }
+  }
+
+  if (await send(changes, `Add ${modelTitle(model)}`)) {
+    select(bound.created);
+    if (place !== undefined) {
+      revealPlace(place);
+    }
+  }
 }
 
 /** Deletes the selected nodes. */
@@ -236,11 +263,16 @@ export async function pasteClipboard(): Promise<void> {
   }
 }
 
-/** Duplicates the selected nodes. */
+/** Duplicates the selected nodes, or the whole flow when its node is the only selection. */
 export async function duplicateSelection(): Promise<void> {
   const view = activeFlow();
   const selection = useUi.getState().selection;
   if (view === null || selection.length === 0) {
+    return;
+  }
+
+  if (selection.length === 1 && selection[0] === view) {
+    await duplicateFlow(view);
     return;
   }
 
@@ -344,6 +376,33 @@ export async function createFlow(): Promise<void> {
     useUi.getState().setActiveFlow(flow.uid);
     select([flow.uid]);
   }
+}
+
+/**
+ * Duplicates a flow with its bindings and positions as one undo step, and opens the copy. The
+ * copy binds the same stages and policies (see duplicate-flow.ts).
+ */
+export async function duplicateFlow(uid: string): Promise<void> {
+  const duplicate = buildFlowDuplicate(editContext(), uid);
+  if (duplicate === undefined) {
+    return;
+  }
+
+  if (await send(duplicate.changes, 'Duplicate flow')) {
+    useUi.getState().setActiveFlow(duplicate.flowUid);
+    select([duplicate.flowUid]);
+  }
+}
+
+/** Duplicates the open flow. */
+export async function duplicateActiveFlow(): Promise<void> {
+  const view = activeFlow();
+  if (view === null) {
+    reportInfo('Open a flow first.');
+    return;
+  }
+
+  await duplicateFlow(view);
 }
 
 /** Deletes a flow with its bindings; its stages and policies stay in the project. */

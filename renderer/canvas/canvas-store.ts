@@ -13,6 +13,7 @@ import type { FlowGraph, NodeData } from '../model/flow-graph.js';
 import { searchText } from '../model/flow-graph.js';
 import { modelTitle } from '../model/names.js';
 import { estimateHandles, estimateNodeSize } from './node-size.js';
+import type { Rect } from './placement.js';
 
 /** The data React Flow passes to a node component. */
 export type CanvasNodeData = {
@@ -23,6 +24,16 @@ export type CanvasNodeData = {
 
 /** A React Flow node of the canvas. */
 export type CanvasNode = Node<CanvasNodeData, NodeData['kind']>;
+
+/** The visible part of the drawn canvas and a way to pan it. */
+export interface CanvasViewport {
+  /** Returns the visible part of the canvas in canvas units, less a margin at the edges. */
+  visibleRect(): Rect;
+  /** Returns the parts of the view that the zoom controls and the minimap cover. */
+  coveredRects(): Rect[];
+  /** Pans the view without zooming, the least distance that makes `rect` visible. */
+  reveal(rect: Rect): void;
+}
 
 /** The inputs of the latest `setGraph` call. */
 interface GraphSource {
@@ -47,6 +58,9 @@ interface CanvasState {
    */
   dragPositions: Map<string, Point>;
   source: GraphSource | null;
+  /** The viewport of the drawn canvas, or null while no canvas is drawn. */
+  viewport: CanvasViewport | null;
+  setViewport(viewport: CanvasViewport | null): void;
   setGraph(view: string, graph: FlowGraph, selection: readonly string[], search: string): void;
   applyChanges(changes: NodeChange<CanvasNode>[]): void;
   setMoving(moving: boolean): void;
@@ -243,6 +257,10 @@ export const useCanvas = create<CanvasState>()((set, get) => ({
   displayed: new Map(),
   dragPositions: new Map(),
   source: null,
+  viewport: null,
+  setViewport(viewport) {
+    set({ viewport });
+  },
   setGraph(view, graph, selection, search) {
     const { dragPositions, source } = get();
     const sameView = get().view === view;

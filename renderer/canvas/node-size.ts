@@ -67,6 +67,14 @@ export function estimateNodeSize(data: NodeData): NodeSize {
   }
 }
 
+/**
+ * Returns the largest size a new node of `kind` is drawn with (with a row of badges), so that a
+ * place chosen for it stays free whatever badges it shows.
+ */
+export function newNodeSize(kind: 'binding' | 'policy'): NodeSize {
+  return { width: kind === 'binding' ? BINDING_WIDTH : POLICY_WIDTH, height: HEIGHT_WITH_BADGES };
+}
+
 function handle(
   id: string,
   type: 'source' | 'target',

@@ -18,6 +18,11 @@ import { choiceTitle } from '../model/names.js';
 import { fieldValue } from '../model/project-index.js';
 import { useProject } from '../state/project-store.js';
 import type { FieldControl } from './field-model.js';
+import { ListEditor } from './ListEditor.js';
+import { writtenList } from './list-model.js';
+import { chipOrderOf } from './reference-model.js';
+import { ReferencePicker } from './ReferencePicker.js';
+import './inspector.css';
 import {
   controlFor,
   describeDefault,
@@ -35,10 +40,15 @@ interface FieldEditorProps {
   facts: ModelFacts | undefined;
 }
 
-function commit(object: ModelObject, field: string, value: Value | undefined): void {
+/**
+ * Sends a field's new value. Typing merges into one undo step per field (`merge`). A discrete
+ * action, such as adding a chip or checking a box, is a step of its own.
+ */
+function commit(object: ModelObject, field: string, value: Value | undefined, merge = true): void {
   const change = setField(object, field, value);
   if (change !== undefined) {
-    void sendChanges([change], `Edit ${field}`, `field:${object.uid}:${field}`);
+    const mergeKey = merge ? `field:${object.uid}:${field}` : undefined;
+    void sendChanges([change], `Edit ${field}`, mergeKey);
   }
 }
 
@@ -117,6 +127,17 @@ export function FieldEditor(props: FieldEditorProps) {
     }
   };
 
+  // The picker and the list editor send only valid lists. Typing in a row merges into one undo
+  // step; the other changes of a list are steps of their own.
+  const commitList = (items: readonly Value[], typing = false): void => {
+    window.clearTimeout(timer.current);
+    const next = writtenList(items, fallback);
+    committed.current = next;
+    setDraft(formatDraft(control, next));
+    setError(null);
+    commit(object, field, next, typing);
+  };
+
   const label = spec.title ?? field;
   const help = spec.description;
   const placeholder = describeDefault(fallback);
@@ -167,26 +188,28 @@ export function FieldEditor(props: FieldEditorProps) {
           </select>
         );
       }
-      case 'references': {
-        const list = Array.isArray(value) ? value : [];
-        const selected = list.filter(isRef).map((item) => item.$ref);
-        const kept = list.filter((item) => !isRef(item));
+      case 'references':
         return (
-          <select
-            id={inputId}
-            multiple
-            value={selected}
-            onChange={(event) => {
-              const uids = [...event.target.selectedOptions].map((option) => option.value);
-              const next = [...kept, ...uids.map(ref)];
-              committed.current = next;
-              commit(object, field, next.length === 0 ? undefined : next);
-            }}
-          >
-            <ReferenceOptions targets={referenceTargets(reference!)} />
-          </select>
+          <ReferencePicker
+            inputId={inputId}
+            label={label}
+            value={value}
+            targets={referenceTargets(reference!)}
+            order={chipOrderOf(object.model, field)}
+            onChange={(items) => commitList(items)}
+          />
         );
-      }
+      case 'list':
+        return (
+          <ListEditor
+            inputId={inputId}
+            label={label}
+            spec={spec}
+            value={value}
+            onChange={commitList}
+            json={renderJson()}
+          />
+        );
       case 'choice':
         return (
           <select id={inputId} value={draft} onChange={(event) => update(event.target.value, true)}>
@@ -229,16 +252,20 @@ export function FieldEditor(props: FieldEditorProps) {
         );
       case 'long-text':
       case 'json':
-        return (
-          <textarea
-            id={inputId}
-            value={draft}
-            rows={control === 'json' ? 3 : 6}
-            placeholder={placeholder}
-            spellCheck={false}
-            onChange={(event) => update(event.target.value)}
-          />
-        );
+        return renderJson();
     }
+  }
+
+  function renderJson() {
+    return (
+      <textarea
+        id={inputId}
+        value={draft}
+        rows={control === 'long-text' ? 6 : 3}
+        placeholder={placeholder}
+        spellCheck={false}
+        onChange={(event) => update(event.target.value)}
+      />
+    );
   }
 }

@@ -7,6 +7,7 @@ import { checkValue } from '../../shared/model/field-check.js';
 import type { ModelFacts, ReferenceSpec } from '../../shared/model/fields.js';
 import type { Value } from '../../shared/model/values.js';
 import { isRef, isTag } from '../../shared/model/values.js';
+import { isScalarList } from './list-model.js';
 
 /** The control a field is edited with. */
 export type FieldControl =
@@ -18,6 +19,7 @@ export type FieldControl =
   | 'number'
   | 'text'
   | 'long-text'
+  | 'list'
   | 'json';
 
 const LONG_TEXT_FIELDS = new Set(['expression', 'content', 'branding_custom_css', 'template']);
@@ -41,6 +43,10 @@ export function controlFor(
     return 'choice';
   }
 
+  if (isScalarList(spec)) {
+    return 'list';
+  }
+
   const types = spec.type.filter((type) => type !== 'null');
   if (types.length === 1 && types[0] === 'boolean') {
     return 'boolean';
@@ -61,7 +67,8 @@ export function formatDraft(control: FieldControl, value: Value | undefined): st
     return '';
   }
 
-  if (control === 'json' || control === 'tag') {
+  // A list field's text is its JSON editor, shown when the value does not fit the list editors.
+  if (control === 'json' || control === 'tag' || control === 'list') {
     return JSON.stringify(value, null, 2);
   }
 
@@ -98,6 +105,7 @@ export function parseDraft(control: FieldControl, text: string): ParsedDraft {
     case 'boolean':
       return { ok: true, value: text === 'true' };
     case 'json':
+    case 'list':
     case 'tag':
       try {
         return { ok: true, value: JSON.parse(text) as Value };

@@ -36,6 +36,7 @@ const MODEL_TITLES: Readonly<Record<string, string>> = {
   'authentik_stages_identification.identificationstage': 'Identification stage',
   'authentik_stages_invitation.invitationstage': 'Invitation stage',
   'authentik_stages_password.passwordstage': 'Password stage',
+  'authentik_stages_prompt.prompt': 'Prompt',
   'authentik_stages_prompt.promptstage': 'Prompt stage',
   'authentik_stages_redirect.redirectstage': 'Redirect stage',
   'authentik_stages_user_delete.userdeletestage': 'User delete stage',

@@ -15,6 +15,8 @@ export type Overlay = 'none' | 'help' | 'export' | 'server';
 
 interface UiState {
   activeFlow: string | null;
+  /** The flow open before the current one, to go back to when an undo removes the current one. */
+  previousFlow: string | null;
   selection: string[];
   search: string;
   theme: ThemeChoice;
@@ -66,6 +68,7 @@ function storedTheme(): ThemeChoice {
 /** The UI store. */
 export const useUi = create<UiState>()((set, get) => ({
   activeFlow: readStorage(STORAGE_KEYS.flow),
+  previousFlow: null,
   selection: [],
   search: '',
   theme: storedTheme(),
@@ -78,7 +81,12 @@ export const useUi = create<UiState>()((set, get) => ({
       return;
     }
     writeStorage(STORAGE_KEYS.flow, uid);
-    set({ activeFlow: uid, selection: [], fitRequest: get().fitRequest + 1 });
+    set({
+      activeFlow: uid,
+      previousFlow: get().activeFlow,
+      selection: [],
+      fitRequest: get().fitRequest + 1,
+    });
   },
   setSelection(uids) {
     const current = get().selection;

@@ -34,19 +34,19 @@ export const test = base.extend<{ app: App }>({
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
 
-    await openApp(page, server.url);
-    const app: App = {
-      page,
-      server,
-      node: (text) => page.locator('.react-flow__node').filter({ hasText: text }),
-      flowTab: (name) => page.getByRole('tab').filter({ hasText: name }),
-      saved: () => expect(page.locator('.save-state')).toHaveText('saved'),
-      screenshot: async (name) => {
-        await page.screenshot({ path: `test-results/${name}.png` });
-      },
-    };
-
+    // The server is stopped whatever happens, opening the page included.
     try {
+      await openApp(page, server.url);
+      const app: App = {
+        page,
+        server,
+        node: (text) => page.locator('.react-flow__node').filter({ hasText: text }),
+        flowTab: (name) => page.getByRole('tab').filter({ hasText: name }),
+        saved: () => expect(page.locator('.save-state')).toHaveText('saved'),
+        screenshot: async (name) => {
+          await page.screenshot({ path: `test-results/${name}.png` });
+        },
+      };
       await use(app);
     } finally {
       await server.stop();

@@ -47,37 +47,68 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
   });
 }
 
-/** Starts web mode; `home` reuses an app data folder (e.g. to start a second time). */
-export async function startWebMode(options: { home?: string } = {}): Promise<WebMode> {
+/**
+ * Starts web mode; `home` reuses an app data folder (e.g. to start a second time). Each server
+ * gets its own temporary cache folder (`STAGECRAFT_CACHE_DIR`), so no spec writes into the
+ * user's cache. `stop()` removes it, and the home folder too unless it was given. `env` adds
+ * environment variables of the server process.
+ */
+export async function startWebMode(
+  options: { home?: string; env?: Record<string, string> } = {},
+): Promise<WebMode> {
   requireRendererBuild();
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'stagecraft-e2e-')));
+  const cache = await mkdtemp(join(tmpdir(), 'stagecraft-e2e-cache-'));
   let text = '';
+
+  const removeFolders = async (): Promise<void> => {
+    await rm(cache, { recursive: true, force: true });
+    if (options.home === undefined) {
+      await rm(home, { recursive: true, force: true });
+    }
+  };
 
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'main/start.ts', '--web', '--no-open', '--port', '0'],
     {
-      env: { ...process.env, STAGECRAFT_HOME: home, STAGECRAFT_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        ...options.env,
+        STAGECRAFT_HOME: home,
+        STAGECRAFT_CACHE_DIR: cache,
+        STAGECRAFT_LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-
-  const url = await waitForUrl(child, () => text);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stopChild = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+
+  let url: string;
+  try {
+    url = await waitForUrl(child, () => text);
+  } catch (error) {
+    // A server that did not start must not outlive the spec or leave its folders behind.
+    await stopChild();
+    await removeFolders();
+    throw error;
+  }
 
   return {
     url,
     home,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      if (options.home === undefined) {
-        await rm(home, { recursive: true, force: true });
-      }
+      await stopChild();
+      await removeFolders();
     },
   };
 }

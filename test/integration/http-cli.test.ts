@@ -13,6 +13,7 @@ import { discordAuthorizeUrl, runDiscordLogin } from '../../main/http/discord-lo
 import { HttpLayer } from '../../main/http/layer.js';
 import { ProjectStore } from '../../main/project/index.js';
 import { DISCORD_API_BASE, DISCORD_CDN_BASE } from '../../shared/http/discord.js';
+import type { DiscordPersona } from '../../shared/http/persona.js';
 import { SAMPLE_FILE } from './discord-support.js';
 import type { FakeDiscord } from '../support/fake-discord.js';
 import { startFakeDiscord } from '../support/fake-discord.js';
@@ -403,5 +404,67 @@ describe('recordings stored in the project', () => {
     expect(result.stderr).toContain(
       'the project has no recording of that name (it has member login)',
     );
+  });
+});
+
+describe('personas set', () => {
+  function show(name: string) {
+    return runStagecraft(['personas', 'show', name, '--project', project, '--json'], {
+      cwd: temp.folder,
+    }).then((result) => parseJsonOutput(result).persona as DiscordPersona);
+  }
+
+  it('copies a changed built-in into the project', async () => {
+    const result = await runStagecraft(
+      [
+        'personas',
+        'set',
+        'no-avatar',
+        'discord.user.global_name=null',
+        'discord.user.id=223456789012345678',
+        '--project',
+        project,
+      ],
+      { cwd: temp.folder },
+    );
+    const persona = await show('no-avatar');
+
+    expect(result.stdout).toContain(
+      'Saved persona "no-avatar" in the project with 2 fields changed',
+    );
+    expect(persona.discord.user.global_name).toBeNull();
+    expect(persona.discord.user.id).toBe('223456789012345678');
+  });
+
+  it('unsets a field', async () => {
+    await runStagecraft(
+      ['personas', 'set', 'no-avatar', '--unset', 'discord.user.email', '--project', project],
+      { cwd: temp.folder },
+    );
+    const persona = await show('no-avatar');
+
+    expect(persona.discord.user).not.toHaveProperty('email');
+  });
+
+  it('invalid value exits 6 and keeps the persona', async () => {
+    const result = await runStagecraft(
+      ['personas', 'set', 'no-avatar', 'discord.user.verified=maybe', '--project', project],
+      { cwd: temp.folder },
+    );
+    const persona = await show('no-avatar');
+
+    expect(result.code).toBe(6);
+    expect(result.stderr).toContain('discord.user.verified is "maybe"; set it to true or false');
+    expect(persona.discord.user.global_name).toBeNull();
+  });
+
+  it('assignment without a value is a usage error', async () => {
+    const result = await runStagecraft(
+      ['personas', 'set', 'no-avatar', 'discord.user.username', '--project', project],
+      { cwd: temp.folder },
+    );
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('write FIELD=VALUE');
   });
 });

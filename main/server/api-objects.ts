@@ -8,14 +8,17 @@
  * `authentik/sources/oauth/api/source.py`).
  *
  * The paths are those the apps register in their `urls.py` (`api_urlpatterns`) in
- * goauthentik/authentik. They were read in `authentik/core/urls.py` (`core/groups`, `core/users`,
- * `core/applications`), `authentik/sources/oauth/urls.py` (`sources/oauth`,
- * `propertymappings/source/oauth`), `authentik/sources/plex/urls.py`,
- * `authentik/policies/expression/urls.py`, `authentik/stages/identification/urls.py`,
- * `authentik/stages/password/urls.py` and `authentik/stages/prompt/urls.py`.
- * NOTE: the other stage and policy paths follow the same `stages/<app>` and `policies/<app>`
- * pattern without each file having been read. A wrong path returns 404, and the object is then
- * listed as not compared.
+ * goauthentik/authentik, read for every model below:
+ *
+ * - `authentik/core/urls.py`: `core/groups`, `core/users`, `core/applications`;
+ * - `authentik/sources/{oauth,plex}/urls.py`: `sources/<app>`, `propertymappings/source/<app>`;
+ * - `authentik/policies/<app>/urls.py`: `policies/<app>`, except `expiry`, which registers
+ *   `policies/password_expiry`;
+ * - `authentik/stages/<app>/urls.py`: `stages/<app>`, except `prompt` (`stages/prompt/stages`
+ *   and `stages/prompt/prompts`), `invitation` (`stages/invitation/stages`) and the
+ *   `authenticator_<kind>` apps (`stages/authenticator/<kind>`).
+ *
+ * A path a release lacks returns 404, and the object is then listed as not compared.
  */
 import { isStagecraftError } from '../../shared/errors.js';
 import { getModelSpec } from '../../shared/model/catalog.js';

@@ -27,8 +27,28 @@ const PAGE_SIZE = 100;
 /** The maximum number of list pages read, so a misbehaving server cannot keep a listing going forever. */
 const MAX_PAGES = 100;
 
-/** The managed import endpoint (late 2025 on) and the older flow import that takes any blueprint. */
-export const IMPORT_ENDPOINTS = ['/managed/blueprints/import/', '/flows/instances/import/'];
+/**
+ * The one-shot import endpoints, in the order tried. Both take a multipart `file` part, validate
+ * the whole blueprint, apply it when valid and respond 200 with `{success, logs}` either way
+ * (400 with `success: false` only when the `file` part is missing).
+ *
+ * - `/flows/instances/import/` (`import_flow` in `authentik/flows/api/flows.py`, 2022.8 and
+ *   later) takes any blueprint, not only flows. It is the one 2025.12 has.
+ * - `/managed/blueprints/import/` (`import_` in `authentik/blueprints/api.py`) first ships in
+ *   2026.5 ("blueprints: rework one-time import" in `website/docs/releases/2026/v2026.5.mdx`).
+ *   It also accepts `path` and `context` parts, which Stagecraft does not send.
+ *
+ * NOTE: whether 2026.5 still serves the flow import was not confirmed; if it does not, the
+ * managed import is used.
+ *
+ * A release without one of them routes the POST to the detail route of the same viewset
+ * (`import` read as a slug or primary key), which maps no POST, so DRF responds 405, not 404.
+ * A 403 is not taken as a missing endpoint: it stops the push and names the permission needed.
+ */
+export const IMPORT_ENDPOINTS = ['/flows/instances/import/', '/managed/blueprints/import/'];
+
+/** Statuses meaning "this release has no such import endpoint": the next one is tried. */
+const MISSING_ENDPOINT_STATUSES = new Set([404, 405]);
 
 /** Permissions each import endpoint checks, for the message of a 403. */
 const IMPORT_PERMISSIONS: Record<string, string> = {
@@ -177,6 +197,11 @@ export class AuthentikApi {
   /**
    * Downloads a flow's export (YAML with hard-coded primary keys). Throws
    * `server-flow-not-found` when the server has no flow with that slug.
+   *
+   * `GET /flows/instances/<slug>/export/` (`export` in `authentik/flows/api/flows.py`) returns
+   * the YAML in a plain Django `HttpResponse` with `Content-Disposition: attachment`, so its
+   * content type is Django's default `text/html; charset=utf-8` and is not checked here. It needs
+   * `authentik_flows.export_flow` on the flow and view permission on the exported models.
    */
   async exportFlow(slug: string): Promise<string> {
     const response = await this.send(
@@ -322,7 +347,10 @@ export class AuthentikApi {
     return { instance: toInstance(body) };
   }
 
-  /** Asks the server to apply an instance; returns the instance as the response shows it. */
+  /**
+   * Asks the server to apply an instance; returns the instance as the response shows it. On
+   * 2025.8 and later the response comes before the apply (see managed.ts).
+   */
   async applyInstance(pk: string): Promise<ServerInstance> {
     const response = await this.send(
       { method: 'POST', path: `/managed/blueprints/${encodeURIComponent(pk)}/apply/` },
@@ -338,7 +366,7 @@ export class AuthentikApi {
 
   /**
    * Sends a blueprint to the first import endpoint the server has, as one multipart file. A 404
-   * moves on to the next endpoint, because older servers lack the managed import. Throws
+   * or 405 moves on to the next endpoint (see IMPORT_ENDPOINTS). Throws
    * `server-endpoint-missing` when neither exists; `success: false` is returned, not thrown.
    */
   async importBlueprint(
@@ -355,7 +383,7 @@ export class AuthentikApi {
         },
         IMPORT_PERMISSIONS[endpoint],
       );
-      if (response.status === 404) {
+      if (MISSING_ENDPOINT_STATUSES.has(response.status)) {
         continue;
       }
 

@@ -7,10 +7,14 @@
  * values therefore goes in after the context: a new instance is created with the context and an
  * empty blueprint, and the content is set by a second request.
  *
- * `apply/` queues the work and responds at once on 2025.8 and later (before, it responded after
- * the apply). `last_applied` changes only when an apply succeeds, so the poll also watches
- * `status` and always ends at a time limit. The log of a failed or unfinished apply is read from
- * the apply's task (apply-log.ts).
+ * `POST /managed/blueprints/<pk>/apply/` (`apply` in `authentik/blueprints/api.py`) differs by
+ * release. From 2025.8 (Dramatiq) it queues the `apply_blueprint` actor
+ * (`send_with_options(..., rel_obj=instance)`) and responds 200 at once with the instance as it
+ * was before the apply. Before 2025.8 (Celery) it waited for the task (`delay(...).get()`) and
+ * responded 200 with the applied instance. Both need `authentik_blueprints.view_blueprintinstance`.
+ * `last_applied` changes only when an apply succeeds, so the poll also watches `status` and
+ * always ends at a time limit. The log of a failed or unfinished apply is read from the apply's
+ * task (apply-log.ts).
  */
 import { isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import type { ServerInstance, ServerLogEvent } from '../../shared/server/types.js';

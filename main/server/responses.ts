@@ -11,10 +11,19 @@ const MAX_QUOTED_LENGTH = 300;
 
 /**
  * DRF `detail` texts that mean the token itself failed, not a missing permission. authentik's
- * bearer authentication raises "Token invalid/expired", and DRF raises "Authentication
- * credentials were not provided." when no usable header arrived.
+ * `TokenAuthentication` (`authentik/api/authentication.py`, 2025.x) raises "Token
+ * invalid/expired" for an unknown, expired or non-API token or an inactive user, and
+ * "Unsupported authentication type" or "Malformed header" for a header that is not
+ * `Bearer <token>`. DRF raises "Authentication credentials were not provided." when no header
+ * arrived.
  */
-const TOKEN_DETAILS = [/token invalid/i, /invalid token/i, /credentials were not provided/i];
+const TOKEN_DETAILS = [
+  /token invalid/i,
+  /invalid token/i,
+  /credentials were not provided/i,
+  /unsupported authentication type/i,
+  /malformed header/i,
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -41,6 +50,12 @@ export function detailOf(text: string): string | undefined {
  * Throws for the statuses every endpoint shares: a redirect (`server-url-invalid`), 401 and
  * token-related 403 (`server-token-rejected`), other 403 (`server-forbidden`, with
  * `permissionHint` naming what the call needs) and 5xx (`server-error`). Returns otherwise.
+ *
+ * authentik's API never responds 401. Its `TokenAuthentication` defines no
+ * `authenticate_header`, and DRF's `APIView.handle_exception` turns an authentication failure
+ * without that header into 403 (`rest_framework/views.py`). A rejected token and a missing
+ * permission ("You do not have permission to perform this action.") are therefore both 403 and
+ * differ only in `detail`. A 401 comes from a proxy in front of authentik, and is reported so.
  */
 export function checkCommonStatus(
   response: ApiResponse,
@@ -61,10 +76,18 @@ export function checkCommonStatus(
   }
 
   const detail = detailOf(response.text);
-  if (
-    status === 401 ||
-    (status === 403 && TOKEN_DETAILS.some((pattern) => pattern.test(detail ?? '')))
-  ) {
+  if (status === 401) {
+    throw new StagecraftError(
+      'server-token-rejected',
+      `${server} responded to ${response.request} with HTTP 401, which authentik's API does not ` +
+        'send (it rejects a token with 403), so it comes from a proxy in front of authentik with ' +
+        'its own authentication. Set the server address to one that reaches authentik directly, ' +
+        'or let the proxy pass the Authorization header through.',
+      data,
+    );
+  }
+
+  if (status === 403 && TOKEN_DETAILS.some((pattern) => pattern.test(detail ?? ''))) {
     throw new StagecraftError(
       'server-token-rejected',
       `${server} rejected the API token (HTTP ${status}${detail === undefined ? '' : `: ${detail}`}). ` +

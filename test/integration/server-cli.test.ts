@@ -236,7 +236,7 @@ describe('push command', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      /Pushed 14 entries to .* \(\/api\/v3\/managed\/blueprints\/import\/\)\./,
+      /Pushed 14 entries to .* \(\/api\/v3\/flows\/instances\/import\/\)\./,
     );
     expect(fake.flow('login')?.fields.title).toBe('Hello again');
   });

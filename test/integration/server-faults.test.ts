@@ -65,12 +65,31 @@ describe('server faults', () => {
     await expect(call).rejects.toThrow(/Token invalid\/expired.*intent "API"/);
   });
 
-  it('401 counts as a rejected token', async () => {
-    const fake = await startFake({ tokenFailureStatus: 401 });
-
-    await expect(api(fake, { token: 'wrong' }).identity()).rejects.toMatchObject({
-      code: 'server-token-rejected',
+  it('401 from a proxy is named as such', async () => {
+    const fake = await startFake();
+    fake.inject({
+      path: '/api/v3/core/users/me/',
+      action: 'status',
+      status: 401,
+      body: { detail: 'Proxy authentication required' },
     });
+
+    const call = api(fake).identity();
+
+    await expect(call).rejects.toMatchObject({ code: 'server-token-rejected' });
+    await expect(call).rejects.toThrow(/HTTP 401, which authentik's API does not send/);
+  });
+
+  it('basic authentication header is a rejected token', async () => {
+    const fake = await startFake();
+    fake.inject({
+      path: '/api/v3/flows/instances/',
+      action: 'status',
+      status: 403,
+      body: { detail: 'Unsupported authentication type' },
+    });
+
+    await expect(api(fake).listFlows()).rejects.toMatchObject({ code: 'server-token-rejected' });
   });
 
   it('403 without token trouble names the permission', async () => {
@@ -143,13 +162,7 @@ describe('server faults', () => {
   });
 
   it('missing import endpoints are reported', async () => {
-    const fake = await startFake({ managedImport: false });
-    fake.inject({
-      path: '/api/v3/flows/instances/import/',
-      action: 'status',
-      status: 404,
-      body: { detail: 'Not found.' },
-    });
+    const fake = await startFake({ flowImport: false, managedImport: false });
 
     await expect(api(fake).importBlueprint('version: 1\nentries: []\n')).rejects.toMatchObject({
       code: 'server-endpoint-missing',
@@ -165,7 +178,7 @@ describe('server faults', () => {
   });
 
   it('dangling key import fails with log', async () => {
-    const fake = await startFake({ managedImport: false });
+    const fake = await startFake();
     const text = readFileSync(
       sharedPath('cases/06-exported-flow-hardcoded-pk/blueprint.yaml'),
       'utf8',

@@ -207,7 +207,7 @@ describe('push', () => {
     const report = await pushLogin();
 
     expect(report.success).toBe(true);
-    expect(report.endpoint).toBe('/api/v3/managed/blueprints/import/');
+    expect(report.endpoint).toBe('/api/v3/flows/instances/import/');
     expect(fake.flow('login')?.fields.title).toBe('Hello again');
     expect((await diffLogin()).counts.change).toBe(0);
   });
@@ -222,23 +222,34 @@ describe('push', () => {
     expect((await diffLogin()).counts['server-only']).toBe(0);
   });
 
-  it('falls back to the flow import on older servers', async () => {
+  it('sends one request to a 2025.12 server', async () => {
+    await pushLogin();
+
+    const paths = fake.requests
+      .filter((request) => request.method === 'POST')
+      .map((request) => request.path);
+    expect(paths).toEqual(['/api/v3/flows/instances/import/']);
+  });
+
+  it('moves on to the managed import after a 405', async () => {
     await fake.close();
-    fake = await FakeAuthentik.start({ managedImport: false });
+    fake = await FakeAuthentik.start({ version: '2026.5.0', flowImport: false });
     fake.seed(SEED_BLUEPRINT);
     await api.client.close();
     api = apiFor(fake);
+    setAttr(objectOf('authentik_flows.flow', 'login'), 'title', 'Managed import');
 
     const report = await pushLogin();
 
     expect(report.success).toBe(true);
-    expect(report.endpoint).toBe('/api/v3/flows/instances/import/');
+    expect(report.endpoint).toBe('/api/v3/managed/blueprints/import/');
+    expect(fake.flow('login')?.fields.title).toBe('Managed import');
     const paths = fake.requests
       .filter((request) => request.method === 'POST')
       .map((request) => request.path);
     expect(paths).toEqual([
-      '/api/v3/managed/blueprints/import/',
       '/api/v3/flows/instances/import/',
+      '/api/v3/managed/blueprints/import/',
     ]);
   });
 
@@ -301,7 +312,7 @@ describe('push', () => {
     setAttr(objectOf('authentik_flows.flow', 'login'), 'title', 'Applied anyway');
     fake.inject({
       method: 'POST',
-      path: '/api/v3/managed/blueprints/import/',
+      path: '/api/v3/flows/instances/import/',
       action: 'drop-after',
     });
 
@@ -326,11 +337,45 @@ describe('managed push', () => {
     expect(fake.flow('login')?.fields.title).toBe('Managed');
   });
 
+  it('waits for the queued apply of 2025.12', async () => {
+    setAttr(objectOf('authentik_flows.flow', 'login'), 'title', 'Queued');
+
+    const report = await pushLogin({ mode: 'managed', instanceName: 'login', pollIntervalMs: 20 });
+
+    expect(report.success).toBe(true);
+    expect(report.instance?.status).toBe('successful');
+    const instanceReads = fake.requests.filter(
+      (request) =>
+        request.method === 'GET' && /^\/api\/v3\/managed\/blueprints\/[^/]+\/$/.test(request.path),
+    );
+    expect(instanceReads.length).toBeGreaterThan(0);
+  });
+
+  it('takes the applied instance from a release before 2025.8', async () => {
+    await fake.close();
+    fake = await FakeAuthentik.start({ version: '2025.6.4' });
+    fake.seed(SEED_BLUEPRINT);
+    await api.client.close();
+    api = apiFor(fake);
+    setAttr(objectOf('authentik_flows.flow', 'login'), 'title', 'Applied at once');
+
+    const report = await pushLogin({ mode: 'managed', instanceName: 'login', pollIntervalMs: 20 });
+
+    expect(report.success).toBe(true);
+    expect(report.instance?.status).toBe('successful');
+    expect(fake.flow('login')?.fields.title).toBe('Applied at once');
+    const instanceReads = fake.requests.filter(
+      (request) =>
+        request.method === 'GET' && /^\/api\/v3\/managed\/blueprints\/[^/]+\/$/.test(request.path),
+    );
+    expect(instanceReads).toHaveLength(0);
+  });
+
   it('updates the instance of the same name', async () => {
-    await pushLogin({ mode: 'managed', instanceName: 'login' });
+    await pushLogin({ mode: 'managed', instanceName: 'login', pollIntervalMs: 20 });
     setAttr(objectOf('authentik_flows.flow', 'login'), 'title', 'Second');
 
-    const report = await pushLogin({ mode: 'managed', instanceName: 'login' });
+    const report = await pushLogin({ mode: 'managed', instanceName: 'login', pollIntervalMs: 20 });
 
     expect(report.success).toBe(true);
     expect(fake.store.instances).toHaveLength(1);
@@ -344,6 +389,7 @@ describe('managed push', () => {
       mode: 'managed',
       instanceName: 'login',
       env: [{ name: 'LOGIN_TITLE', source: 'value', value: 'From context' }],
+      pollIntervalMs: 20,
     });
 
     expect(report.success).toBe(true);

@@ -5,6 +5,9 @@
  * blueprints are checked and applied to an in-memory store (fake-authentik-store.ts), so a
  * later pull or diff sees them. Faults can be injected per path: statuses, delays, dropped
  * connections, non-JSON responses and entries the server rejects.
+ *
+ * The release in `version` (2025.12.1 unless given) decides the behaviours that differ between
+ * authentik releases: whether the managed import exists and whether `apply/` waits for the apply.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
@@ -13,7 +16,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { exportFlow } from './fake-authentik-export.js';
-import { json, NOT_FOUND, paginate } from './fake-authentik-http.js';
+import {
+  json,
+  methodNotAllowed,
+  multipartFile,
+  NOT_FOUND,
+  paginate,
+  releaseAtLeast,
+} from './fake-authentik-http.js';
 import type { Answer } from './fake-authentik-http.js';
 import { routeObjects } from './fake-authentik-objects.js';
 import { FakeStore, importBlueprint, ImportCrash } from './fake-authentik-store.js';
@@ -37,14 +47,20 @@ export interface FakeAuthentikOptions {
   /** Serve HTTPS with a certificate from a fresh test CA (see `caFile`). */
   tls?: boolean;
   version?: string;
-  /** False makes `/managed/blueprints/import/` respond 404, as servers before late 2025 do. */
+  /**
+   * Whether `POST /managed/blueprints/import/` exists. authentik added it in 2026.5, so the
+   * default follows `version`. Without it the request reaches the detail route and gets 405.
+   */
   managedImport?: boolean;
-  /** Milliseconds between `apply/` and the apply; 0 applies before responding (before 2025.8). */
+  /** Whether `POST /flows/instances/import/` exists; true unless given. */
+  flowImport?: boolean;
+  /**
+   * Milliseconds between `apply/` and the apply. 0 applies before responding, as releases
+   * before 2025.8 do. The default follows `version`: 0 before 2025.8, else a short delay.
+   */
   applyDelayMs?: number;
   /** The server process's environment, read by `!Env`. */
   env?: Record<string, string>;
-  /** The status of a rejected token: 403 as authentik responds, or 401. */
-  tokenFailureStatus?: 401 | 403;
 }
 
 /** A fault injected into the responses to matching requests. */
@@ -75,27 +91,13 @@ export interface RecordedRequest {
 
 const API = '/api/v3';
 
+const DEFAULT_VERSION = '2025.12.1';
+
+/** Milliseconds a queued apply waits by default on releases that queue it (2025.8 and later). */
+const QUEUED_APPLY_DELAY_MS = 10;
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Reads the file part named `file` of a multipart body. */
-function multipartFile(body: Buffer, contentType: string): string | undefined {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (boundary === null) {
-    return undefined;
-  }
-
-  const marker = `--${boundary[1] ?? boundary[2]}`;
-  for (const part of body.toString('utf8').split(marker)) {
-    const split = part.indexOf('\r\n\r\n');
-    if (split < 0 || !/name="file"/.test(part.slice(0, split))) {
-      continue;
-    }
-    return part.slice(split + 4).replace(/\r\n$/, '');
-  }
-
-  return undefined;
 }
 
 /** The fake server. Start it with `FakeAuthentik.start()` and `close()` it after the test. */
@@ -124,7 +126,9 @@ export class FakeAuthentik {
   private constructor(private readonly options: FakeAuthentikOptions) {
     this.token = options.token ?? FAKE_TOKEN;
     this.env = { ...options.env };
-    this.applyDelayMs = options.applyDelayMs ?? 0;
+    const version = options.version ?? DEFAULT_VERSION;
+    this.applyDelayMs =
+      options.applyDelayMs ?? (releaseAtLeast(version, 2025, 8) ? QUEUED_APPLY_DELAY_MS : 0);
     this.store.create(
       'authentik_core.user',
       { username: 'akadmin', name: 'authentik Default Admin', is_superuser: true },
@@ -265,6 +269,7 @@ export class FakeAuthentik {
     const text =
       answer.contentType === undefined ? JSON.stringify(answer.body) : String(answer.body);
     response.writeHead(answer.status, {
+      ...answer.headers,
       'content-type': answer.contentType ?? 'application/json',
       'content-length': Buffer.byteLength(text),
       vary: 'Accept, Cookie',
@@ -272,14 +277,20 @@ export class FakeAuthentik {
     response.end(text);
   }
 
+  /**
+   * Checks the bearer token as authentik does: its `TokenAuthentication` has no
+   * `authenticate_header`, so DRF turns every authentication failure into 403.
+   */
   private authorize(request: IncomingMessage): Answer | undefined {
     const header = request.headers.authorization;
-    const status = this.options.tokenFailureStatus ?? 403;
-    if (header === undefined || !header.startsWith('Bearer ')) {
-      return json(status, { detail: 'Authentication credentials were not provided.' });
+    if (header === undefined) {
+      return json(403, { detail: 'Authentication credentials were not provided.' });
+    }
+    if (!header.startsWith('Bearer ')) {
+      return json(403, { detail: 'Unsupported authentication type' });
     }
     if (header.slice('Bearer '.length) !== this.token) {
-      return json(status, { detail: 'Token invalid/expired' });
+      return json(403, { detail: 'Token invalid/expired' });
     }
     return undefined;
   }
@@ -304,7 +315,7 @@ export class FakeAuthentik {
       });
     }
     if (method === 'GET' && route === '/admin/version/') {
-      const version = this.options.version ?? '2025.12.1';
+      const version = this.options.version ?? DEFAULT_VERSION;
       return json(200, {
         version_current: version,
         version_latest: version,
@@ -320,17 +331,29 @@ export class FakeAuthentik {
       (match = /^\/flows\/instances\/([^/]+)\/export\/$/.exec(route)) !== null
     ) {
       const flow = this.store.flow(decodeURIComponent(match[1]!));
-      return flow === undefined
-        ? NOT_FOUND
-        : { status: 200, body: exportFlow(this.store, flow), contentType: 'text/yaml' };
+      if (flow === undefined) {
+        return NOT_FOUND;
+      }
+      // authentik returns a plain Django HttpResponse, so the YAML comes with Django's default
+      // content type.
+      return {
+        status: 200,
+        body: exportFlow(this.store, flow),
+        contentType: 'text/html; charset=utf-8',
+        headers: {
+          'content-disposition': `attachment; filename="${String(flow.fields.slug)}.yaml"`,
+        },
+      };
     }
     if (method === 'POST' && route === '/flows/instances/import/') {
-      return this.importUpload(body, contentType);
+      return this.options.flowImport === false
+        ? methodNotAllowed(method)
+        : this.importUpload(body, contentType);
     }
     if (method === 'POST' && route === '/managed/blueprints/import/') {
-      return this.options.managedImport === false
-        ? NOT_FOUND
-        : this.importUpload(body, contentType);
+      const version = this.options.version ?? DEFAULT_VERSION;
+      const available = this.options.managedImport ?? releaseAtLeast(version, 2026, 5);
+      return available ? this.importUpload(body, contentType) : methodNotAllowed(method);
     }
     if (method === 'GET' && route === '/flows/bindings/') {
       const bindings = this.store
@@ -459,11 +482,21 @@ export class FakeAuthentik {
       return this.saveInstance(undefined, fields);
     }
 
-    const instance = this.store.instances.find((candidate) => candidate.pk === match?.[1]);
-    if (match === null || instance === undefined) {
+    if (match === null) {
       return NOT_FOUND;
     }
-    if (match[2] !== undefined && method === 'POST') {
+    // DRF checks the method before looking the object up.
+    if (match[2] === undefined && method === 'POST') {
+      return methodNotAllowed(method);
+    }
+    const instance = this.store.instances.find((candidate) => candidate.pk === match[1]);
+    if (instance === undefined) {
+      return NOT_FOUND;
+    }
+    if (match[2] !== undefined) {
+      if (method !== 'POST') {
+        return methodNotAllowed(method);
+      }
       this.apply(instance);
       return json(200, this.instanceBody(instance));
     }
@@ -474,7 +507,7 @@ export class FakeAuthentik {
       return this.saveInstance(instance, fields);
     }
 
-    return json(405, { detail: `Method "${method}" not allowed.` });
+    return methodNotAllowed(method);
   }
 
   private saveInstance(

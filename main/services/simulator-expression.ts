@@ -6,6 +6,11 @@
  */
 import type { ExpressionTest, ExpressionTestResult } from '../../shared/api/services.js';
 import { describePlacement } from '../../shared/editor/binding-context.js';
+import {
+  OAUTH_MAPPING_MODEL,
+  SAML_PROVIDER_MAPPING_MODEL,
+  SCOPE_MAPPING_MODEL,
+} from '../../shared/editor/mapping-variables.js';
 import type { SyntaxCheck } from '../../shared/editor/syntax.js';
 import type { ModelObject } from '../../shared/model/object.js';
 import { isRef } from '../../shared/model/values.js';
@@ -192,9 +197,11 @@ async function testAlone(
           .toSimDirectory()
           .users.find((candidate) => candidate.username === persona.user.username) ?? null);
 
-  const context =
-    args.context ??
-    (args.kind === 'property_mapping' ? mappingVariables(setup.objects, args.uid, persona) : {});
+  const mapping =
+    args.kind === 'property_mapping' && args.context === undefined
+      ? mappingStandIns(setup.objects, args.uid, persona)
+      : undefined;
+  const context = args.context ?? mapping?.variables ?? {};
   const responses = responsesTo(args.expression);
 
   const request: EvaluationRequest = {
@@ -217,8 +224,8 @@ async function testAlone(
   const result = await setup.evaluator.evaluate(request);
 
   let source = args.context !== undefined ? 'The JSON context given.' : 'An empty context.';
-  if (args.kind === 'property_mapping' && args.context === undefined) {
-    source = 'Variables built from the persona and the project: source, info, token, properties.';
+  if (mapping !== undefined) {
+    source = mapping.description;
   }
 
   return {
@@ -231,6 +238,90 @@ async function testAlone(
 
 function refUid(value: Value | undefined): string | undefined {
   return isRef(value) ? value.$ref : undefined;
+}
+
+/** Mapping models whose `provider` variable the editor's run fills from the project. */
+const PROVIDER_MODELS: Readonly<Record<string, string>> = {
+  [SAML_PROVIDER_MAPPING_MODEL]: 'authentik_providers_saml.samlprovider',
+  [SCOPE_MAPPING_MODEL]: 'authentik_providers_oauth2.oauth2provider',
+};
+
+// Stand-ins for the keyword arguments authentik passes to a mapping of the edited object's
+// model. The sandbox defines `user` from the persona and `http_request` from the simulated
+// request for every model.
+// NOTE: authentik defines neither for source and outgoing sync mappings, so a run accepts a
+// `user` there that raises NameError on the server.
+function mappingStandIns(
+  objects: readonly ModelObject[],
+  uid: string | undefined,
+  persona: Persona | undefined,
+): { variables: Record<string, JsonValue>; description: string } {
+  const model = objects.find((object) => object.uid === uid)?.model;
+  const providerModel = model === undefined ? undefined : PROVIDER_MODELS[model];
+  const userNote =
+    persona === undefined
+      ? 'No persona is chosen, so `user` is not defined.'
+      : `\`user\` is persona ${persona.name}.`;
+
+  if (providerModel !== undefined) {
+    const found = providerStandIn(objects, providerModel, uid);
+    const providerNote =
+      found === undefined
+        ? `The project has no ${providerModel}, so \`provider\` is not defined.`
+        : `\`provider\` is ${found.name} of the project.`;
+    const provider = found?.value;
+    // NOTE: scope mappings also get `token` on the server (the access token); the run has no
+    // token to stand in for it, so a scope mapping that reads `token` raises NameError here.
+    return {
+      variables: provider === undefined ? {} : { provider },
+      description: `Stand-ins for authentik's variables: ${providerNote} ${userNote}`,
+    };
+  }
+
+  if (model !== undefined && model !== OAUTH_MAPPING_MODEL) {
+    return {
+      variables: {},
+      description:
+        `No stand-ins exist for the variables of ${model} mappings; give them as a JSON ` +
+        `context. ${userNote}`,
+    };
+  }
+
+  return {
+    variables: mappingVariables(objects, uid, persona),
+    description:
+      'Variables built from the persona and the project: source, info, token, properties.',
+  };
+}
+
+// The provider of `model` that uses the mapping, else the first provider of that model.
+function providerStandIn(
+  objects: readonly ModelObject[],
+  model: string,
+  mappingUid: string | undefined,
+): { name: string; value: Record<string, JsonValue> } | undefined {
+  const candidates = objects.filter((object) => object.model === model);
+  const usesMapping = (object: ModelObject): boolean => {
+    const data = mergeEntryData(object);
+    const mappings = Array.isArray(data.property_mappings) ? data.property_mappings : [];
+    return mappings.some((item) => refUid(item) === mappingUid);
+  };
+  const chosen = candidates.find(usesMapping) ?? candidates[0];
+  if (chosen === undefined) {
+    return undefined;
+  }
+
+  const data = mergeEntryData(chosen);
+  const provider: Record<string, JsonValue> = { $model: model, pk: chosen.uid };
+  for (const [key, value] of Object.entries(data)) {
+    // Plain values only: references and tags have no value outside the server.
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      provider[key] = value as JsonValue;
+    }
+  }
+  const name = typeof data.name === 'string' ? data.name : chosen.uid;
+  provider.name = name;
+  return { name, value: provider };
 }
 
 // The keyword arguments authentik's source flow manager passes to OAuth source mappings,

@@ -2,10 +2,17 @@
  * The names an authentik expression can use without importing them, and the `authentik`
  * modules it can import. Globals follow authentik 2025.12's BaseEvaluator
  * (`authentik/lib/expression/evaluator.py`), policy variables its PolicyEvaluator
- * (`authentik/policies/expression/evaluator.py`) and property mapping variables the source
- * flow manager (`authentik/core/sources/flow_manager.py`). Modules list what the Python sandbox
+ * (`authentik/policies/expression/evaluator.py`), and property mapping variables the call
+ * sites of each mapping model (mapping-variables.ts). Modules list what the Python sandbox
  * in `main/python/py/authentik/` provides, so an import the editor suggests also runs there.
  */
+import { mappingVariablesOf } from './mapping-variables.js';
+
+export {
+  GENERIC_MAPPING_VARIABLES,
+  OAUTH_MAPPING_MODEL,
+  OAUTH_MAPPING_VARIABLES,
+} from './mapping-variables.js';
 
 /** The kind of expression an editor contains. */
 export type ExpressionKind = 'policy' | 'property_mapping';
@@ -172,56 +179,11 @@ export const POLICY_VARIABLES: readonly ApiGlobal[] = [
   ),
 ];
 
-/** Variables of OAuth source property mappings (the source flow manager's keyword arguments). */
-export const OAUTH_MAPPING_VARIABLES: readonly ApiGlobal[] = [
-  variable('source', 'The OAuth source the login came through.', 'OAuthSource'),
-  variable(
-    'properties',
-    'The user properties built so far (base properties of the source type, then the mappings ' +
-      'before this one, by name). Returning a dict merges it into them.',
-    'dict',
-  ),
-  variable(
-    'info',
-    "The user info the provider returned, e.g. Discord's user object from `users/@me`.",
-    'dict',
-  ),
-  variable('client', 'The OAuth client of the source type.'),
-  variable(
-    'token',
-    'The token response: `access_token`, `token_type`, `expires_in`, `scope`, ...',
-    'dict',
-  ),
-  variable(
-    'group_id',
-    'Group property mappings only: the id of the source group being mapped.',
-    'str',
-  ),
-  variable(
-    'request',
-    'A policy request whose `user` is an empty, unsaved user and whose context holds the ' +
-      'keyword arguments.',
-    'PolicyRequest',
-  ),
-  variable('http_request', 'The HTTP request of the callback.', 'HttpRequest'),
-  { name: 'SkipObject', kind: 'class', doc: 'Raise `SkipObject` to skip the object being mapped.' },
-];
-
-/** Variables of property mappings of other models; their keyword arguments are not listed. */
-export const GENERIC_MAPPING_VARIABLES: readonly ApiGlobal[] = [
-  variable('request', 'The policy request of the mapping.', 'PolicyRequest'),
-  variable('user', 'The user being mapped, when the caller passes one.', 'User'),
-  variable('http_request', 'The HTTP request, when the caller passes one.', 'HttpRequest'),
-  { name: 'SkipObject', kind: 'class', doc: 'Raise `SkipObject` to skip the object being mapped.' },
-];
-
-/** Model label of OAuth source property mappings. */
-export const OAUTH_MAPPING_MODEL = 'authentik_sources_oauth.oauthsourcepropertymapping';
-
 /**
  * Returns the names an expression can use without importing them, and whether that list is
  * complete. It is incomplete for property mappings of models whose keyword arguments are not
- * listed here, so names missing from it are not reported as undefined there.
+ * all known (see mapping-variables.ts), so names missing from it are not reported as undefined
+ * there.
  */
 export function availableNames(
   kind: ExpressionKind,
@@ -231,11 +193,8 @@ export function availableNames(
     return { names: [...POLICY_VARIABLES, ...EXPRESSION_GLOBALS], complete: true };
   }
 
-  if (mappingModel === OAUTH_MAPPING_MODEL) {
-    return { names: [...OAUTH_MAPPING_VARIABLES, ...EXPRESSION_GLOBALS], complete: true };
-  }
-
-  return { names: [...GENERIC_MAPPING_VARIABLES, ...EXPRESSION_GLOBALS], complete: false };
+  const mapping = mappingVariablesOf(mappingModel);
+  return { names: [...mapping.variables, ...EXPRESSION_GLOBALS], complete: mapping.complete };
 }
 
 /** A name one of the `authentik` modules exports. */

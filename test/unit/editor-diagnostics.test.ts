@@ -94,8 +94,30 @@ describe('undefined names', () => {
   it('skips names of mappings whose variables are unknown', () => {
     const found = diagnoseExpression('return provider.name', {
       kind: 'property_mapping',
+      mappingModel: 'authentik_sources_telegram.telegramsourcepropertymapping',
+    });
+
+    expect(found).toEqual([]);
+  });
+
+  it('flags an undefined name in a SAML provider mapping', () => {
+    const found = diagnoseExpression('return source.name', {
+      kind: 'property_mapping',
       mappingModel: 'authentik_providers_saml.samlpropertymapping',
     });
+
+    expect(codes(found)).toEqual(['undefined-name']);
+    expect(found[0]?.message).toContain('"source"');
+  });
+
+  it('accepts the variables of SAML provider mappings', () => {
+    const found = diagnoseExpression(
+      'if not user.email:\n    raise SkipObject\nreturn [user.email, provider.name, request.user.pk, http_request.path]',
+      {
+        kind: 'property_mapping',
+        mappingModel: 'authentik_providers_saml.samlpropertymapping',
+      },
+    );
 
     expect(found).toEqual([]);
   });

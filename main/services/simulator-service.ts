@@ -3,22 +3,16 @@
  * scenarios over the open project. Python (Pyodide) starts on the first call that needs it, or
  * on `prepare`, and is stopped by `dispose`.
  */
-import type {
-  PersonaSummary,
-  SimulatorService,
-  StoredRecordSummary,
-} from '../../shared/api/services.js';
+import type { SimulatorService, StoredRecordSummary } from '../../shared/api/services.js';
 import { StagecraftError } from '../../shared/errors.js';
 import type { Recording } from '../../shared/http/recording.js';
 import { validateRecording } from '../../shared/http/recording.js';
-import type { Persona } from '../../shared/simulator/persona.js';
-import { parsePersona } from '../../shared/simulator/persona.js';
 import { createLogger } from '../log.js';
 import type { ProjectStore } from '../project/index.js';
 import { createPythonPool } from '../python/pool.js';
 import type { PythonPool } from '../python/pool.js';
 import { withBuiltInPersonas } from '../simulator/oauth/run-options.js';
-import { loadPersonas, savePersona } from '../simulator/personas.js';
+import { loadPersonas } from '../simulator/personas.js';
 import type { ExpressionEvaluator } from '../simulator/types.js';
 import type { EventHub } from './events.js';
 import { asyncMethod } from './method.js';
@@ -26,6 +20,14 @@ import type { SecretStore } from './secrets.js';
 import type { ProjectSession } from './session.js';
 import { checkSyntax, testExpression } from './simulator-expression.js';
 import { recordingExchanges } from './simulator-http.js';
+import {
+  deleteProjectPersona,
+  listPersonaSummaries,
+  readPersonaDetails,
+  storePersona,
+  storePersonaFromRecording,
+  summarizePersona,
+} from './simulator-personas.js';
 import type { RunSetup } from './simulator-runs.js';
 import { runPersonaTable } from './simulator-runs.js';
 import { listScenarios, saveRunAsScenario } from './simulator-scenarios.js';
@@ -54,18 +56,6 @@ export interface SimulatorServiceOptions {
    * instead, e.g. `{"discord.com": "http://127.0.0.1:4100"}`.
    */
   hostOverrides?: Record<string, string>;
-}
-
-function summarize(persona: Persona): PersonaSummary {
-  return {
-    name: persona.name,
-    ...(persona.description === undefined ? {} : { description: persona.description }),
-    username: persona.user.username,
-    inDirectory: persona.inDirectory !== false,
-    discord: 'discord' in persona,
-    authenticated: persona.authenticated === true,
-    hasPassword: persona.passwordHash !== undefined || persona.acceptAnyPassword === true,
-  };
 }
 
 // Reads a recording of the project by id, checked completely, so a damaged one is rejected
@@ -133,17 +123,29 @@ export function createSimulatorService(
       return { ready: true };
     },
 
-    listPersonas: asyncMethod(() =>
-      withBuiltInPersonas(loadPersonas(session.require('list personas'))).map(summarize),
+    listPersonas: asyncMethod(() => listPersonaSummaries(session.require('list personas'))),
+
+    savePersona: asyncMethod((args) => {
+      const saved = storePersona(session.require('save a persona'), args);
+      log.info('persona saved', { persona: saved.name, previousName: args.previousName });
+      return summarizePersona(saved, false);
+    }),
+
+    getPersona: asyncMethod(({ name }) =>
+      readPersonaDetails(session.require('read a persona'), name),
     ),
 
-    savePersona: asyncMethod(({ persona, password }) => {
-      const store = session.require('save a persona');
-      const name = typeof persona.name === 'string' ? persona.name : '(unnamed)';
-      const parsed = parsePersona(persona, name);
-      const saved = savePersona(store, parsed, password === undefined ? {} : { password });
-      log.info('persona saved', { persona: saved.name });
-      return summarize(saved);
+    deletePersona: asyncMethod(({ name }) => {
+      const deleted = deleteProjectPersona(session.require('delete a persona'), name);
+      log.info('persona deleted', { persona: name, deleted });
+      return deleted;
+    }),
+
+    personaFromRecording: asyncMethod(({ recording, name }) => {
+      const store = session.require('build a persona from a recording');
+      const saved = storePersonaFromRecording(store, recording, name);
+      log.info('persona built from a recording', { persona: saved.name, recording });
+      return summarizePersona(saved, false);
     }),
 
     listRecordings: asyncMethod(() => recordSummaries(session.require('list recordings'))),

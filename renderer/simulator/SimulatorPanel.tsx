@@ -3,7 +3,8 @@
  * through the login as the user would see it, with the policies, context, HTTP exchanges,
  * effects and reasons of every step beside it. Breakpoints stop "Run to breakpoint" at a binding.
  * A policy can be edited in place and the run repeated from the current stage. Every persona can
- * run side by side, and a run can be saved as a scenario.
+ * run side by side, and a run can be saved as a scenario. The personas section lists and edits
+ * the personas the runs use.
  */
 import { useEffect, useMemo, useState } from 'react';
 
@@ -13,6 +14,7 @@ import { expressionOfSelection } from '../editor/expression-objects.js';
 import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
 import { LiveSettings, LoginBanner, useLoginEvents } from './LiveLogin.js';
+import { PersonasView } from './PersonasView.js';
 import { PersonaTable } from './PersonaTable.js';
 import { LIVE_SCENARIO_REASON, useSimulator } from './simulator-store.js';
 import { StageCard } from './StageCard.js';
@@ -257,22 +259,50 @@ function StepList() {
   );
 }
 
-/** Renders the simulator view. */
+const SECTIONS = [
+  ['stepper', 'Stepper'],
+  ['personas', 'Personas'],
+] as const;
+
+/** Renders the simulator view: the stepper, or the persona editor. */
 export function SimulatorPanel() {
-  const sim = useSimulator();
-  const objects = useProject((state) => state.objects);
   const revision = useProject((state) => state.revision);
-  const [editing, setEditing] = useState<string | null>(null);
+  const [section, setSection] = useState<'stepper' | 'personas'>('stepper');
 
   useEffect(() => {
     void useSimulator.getState().loadPersonas();
   }, [revision]);
   useLoginEvents();
 
+  return (
+    <div className="simulator-panel" data-testid="simulator-panel">
+      <div className="tabs sim-sections" role="tablist" aria-label="Simulator sections">
+        {SECTIONS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={section === id}
+            className={section === id ? 'tab tab-active' : 'tab'}
+            onClick={() => setSection(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {section === 'stepper' ? <StepperSection /> : <PersonasView />}
+    </div>
+  );
+}
+
+function StepperSection() {
+  const sim = useSimulator();
+  const objects = useProject((state) => state.objects);
+  const [editing, setEditing] = useState<string | null>(null);
   const run = sim.run;
 
   return (
-    <div className="simulator-panel" data-testid="simulator-panel">
+    <>
       <Controls />
       <LiveSettings />
       <LoginBanner />
@@ -329,6 +359,6 @@ export function SimulatorPanel() {
           />
         </div>
       )}
-    </div>
+    </>
   );
 }

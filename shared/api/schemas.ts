@@ -220,7 +220,12 @@ export const SERVICE_SCHEMAS: ServiceSchemas = {
     savePersona: object({
       persona: jsonObject,
       password: optional(string({ minLength: 0, maxLength: MAX_SECRET_LENGTH })),
+      keepPassword: optional(boolean()),
+      previousName: optional(name),
     }),
+    getPersona: object({ name }),
+    deletePersona: object({ name }),
+    personaFromRecording: object({ recording: name, name }),
     listRecordings: none,
     run: simulationRequest,
     resume: object({

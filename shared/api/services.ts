@@ -197,6 +197,21 @@ export interface PersonaSummary {
   authenticated: boolean;
   /** True when the persona has a stored password hash or accepts any password. */
   hasPassword: boolean;
+  /**
+   * True for a persona shipped with Stagecraft, which is read-only, and false for one stored in
+   * the project. Absent from older backends.
+   */
+  builtIn?: boolean;
+}
+
+/** A persona with every field, as the persona editor shows it. */
+export interface PersonaDetails {
+  /** The persona's JSON without its password hash, which never leaves the Node side. */
+  persona: Record<string, JsonValue>;
+  /** True for a persona shipped with Stagecraft, which only a copy of it can change. */
+  builtIn: boolean;
+  /** True when the persona has a stored password hash. */
+  hasPassword: boolean;
 }
 
 /** A stored record (an HTTP recording, a scenario) as lists show it. */
@@ -366,7 +381,30 @@ export interface SimulatorService {
   savePersona(args: {
     persona: Record<string, JsonValue>;
     password?: string;
+    /**
+     * Keeps the stored password hash of the persona being replaced when neither `password` nor
+     * a `passwordHash` is given, so an edit of other fields keeps the password.
+     */
+    keepPassword?: boolean;
+    /**
+     * The name the persona is stored under before this save, to rename it: that record is
+     * replaced. Rejected with `invalid-argument` when another project persona has the new name.
+     */
+    previousName?: string;
   }): Promise<PersonaSummary>;
+  /** Returns a persona by name with every field (the project's, else a built-in one). */
+  getPersona(args: { name: string }): Promise<PersonaDetails>;
+  /**
+   * Deletes the project persona of that name, or returns false when the project has none. A
+   * built-in persona it hid is listed again.
+   */
+  deletePersona(args: { name: string }): Promise<boolean>;
+  /**
+   * Builds a Discord persona from a recording of the project (by id) and stores it under `name`,
+   * replacing a project persona of that name. Rejects with `recording-invalid` when the
+   * recording has no successful users/@me response.
+   */
+  personaFromRecording(args: { recording: string; name: string }): Promise<PersonaSummary>;
   listRecordings(args: Record<string, never>): Promise<StoredRecordSummary[]>;
   /** Runs a flow and returns its trace; project errors (unknown flow or persona) reject. */
   run(args: SimulationRequest): Promise<SimulationRun>;

@@ -39,7 +39,8 @@ const settings: LoggerSettings = {
   sink: { write: (line) => process.stderr.write(line + '\n') },
 };
 
-function parseLevel(value: string | undefined): LogLevel | undefined {
+/** Reads a level name such as `STAGECRAFT_LOG_LEVEL`; undefined for a missing or unknown name. */
+export function parseLevel(value: string | undefined): LogLevel | undefined {
   if (value === undefined) {
     return undefined;
   }

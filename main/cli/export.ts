@@ -5,6 +5,7 @@ import { basename, extname, relative, resolve } from 'node:path';
 import { formatProblem } from '../../shared/blueprint/problems.js';
 import { StagecraftError } from '../../shared/errors.js';
 import { exportObjects, selectFlowObjects } from '../blueprints/export.js';
+import { checkOutputFolder, writeFailedError } from '../files/write-error.js';
 import type { Command } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
 import { openProject, projectPath } from './project.js';
@@ -17,8 +18,7 @@ function writeAtomically(path: string, text: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StagecraftError('write-failed', `could not write ${path}: ${reason}`, { path });
+    throw writeFailedError(path, error, 'blueprint');
   }
 }
 
@@ -70,6 +70,7 @@ export const exportCommand: Command = {
     const out = outValue === undefined ? undefined : resolve(io.cwd, outValue);
     if (out !== undefined) {
       checkOutputName(out);
+      checkOutputFolder(out, 'blueprint');
     }
 
     const store = openProject(path, { readOnly: true });

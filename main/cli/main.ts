@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 
 import { ERROR_CODES, isStagecraftError, StagecraftError } from '../../shared/errors.js';
-import { configureLogging, createLogger } from '../log.js';
+import type { LogLevel } from '../log.js';
+import { configureLogging, createLogger, parseLevel } from '../log.js';
 import type { Command, CommandIo } from './command.js';
 import { diffCommand } from './diff.js';
 import { exportCommand } from './export.js';
@@ -52,7 +53,8 @@ function helpText(): string {
     ...lines,
     '',
     'Run `stagecraft <command> --help` for the options of a command.',
-    'Every command takes --json for machine-readable output.',
+    'Every command takes --json for machine-readable output and --verbose for debug logs on',
+    'standard error (STAGECRAFT_LOG_LEVEL=debug|info|warn|error sets the level as well).',
     '',
   ].join('\n');
 }
@@ -61,18 +63,53 @@ function commandHelp(command: Command): string {
   return `${command.usage}\n`;
 }
 
+/** Builds the line printed below a usage error, in place of the help that would bury it. */
+function helpPointer(command: Command | undefined): string {
+  return command === undefined
+    ? 'run `stagecraft --help` for the commands'
+    : `run \`stagecraft ${command.name} --help\` for the options`;
+}
+
 /**
- * Prints an error and returns its exit code. `usage` is the help text printed after a usage
- * error, so that the reader sees the valid form right below the mistake.
+ * Rewrites an error of Node's parseArgs as a usage error in Stagecraft's words. Node's text
+ * suggests `--` for positionals that start with a dash, which no Stagecraft command takes.
  */
-function reportError(error: unknown, json: boolean, io: CommandIo, usage?: string): number {
+function parseArgsUsageError(error: Error & { code: string }, command: Command): StagecraftError {
+  const option = /'(-{1,2}[^'\s<=]+)/.exec(error.message)?.[1];
+  const pointer = helpPointer(command);
+
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    return new StagecraftError('usage', `unknown option ${option}; ${pointer}`, { option });
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    const takesValue = command.options[option.replace(/^-+/, '')]?.type === 'string';
+    const problem = takesValue
+      ? `option ${option} needs a value (${option} VALUE)`
+      : `option ${option} takes no value`;
+    return new StagecraftError('usage', `${problem}; ${pointer}`, { option });
+  }
+
+  return new StagecraftError('usage', `${error.message}; ${pointer}`);
+}
+
+/**
+ * Prints an error and returns its exit code. A usage error is followed by one line that points
+ * to `--help`, unless its message already does.
+ */
+function reportError(
+  error: unknown,
+  json: boolean,
+  io: CommandIo,
+  command: Command | undefined,
+): number {
   if (isStagecraftError(error)) {
     if (json) {
       io.stdout(JSON.stringify({ ok: false, error: error.toPayload() }, null, 2) + '\n');
     } else {
       io.stderr(`stagecraft: ${error.message}\n`);
-      if (error.code === 'usage' && usage !== undefined) {
-        io.stderr(`\n${usage}`);
+      if (error.code === 'usage' && !error.message.includes('--help')) {
+        const pointer = helpPointer(command);
+        io.stderr(`${pointer.charAt(0).toUpperCase()}${pointer.slice(1)}.\n`);
       }
     }
 
@@ -89,6 +126,19 @@ function reportError(error: unknown, json: boolean, io: CommandIo, usage?: strin
   }
 
   return ERROR_CODES.internal.exit;
+}
+
+/**
+ * Chooses the log level of a command. The command prints every error it reports itself, so library
+ * warnings (a failed request that the command then explains, for one) only add noise unless the
+ * user asks for them with --verbose or STAGECRAFT_LOG_LEVEL.
+ */
+function cliLogLevel(verbose: boolean, io: CommandIo): LogLevel {
+  if (verbose) {
+    return 'debug';
+  }
+
+  return parseLevel(io.env.STAGECRAFT_LOG_LEVEL) ?? 'error';
 }
 
 /** Runs the command line `argv` (without the node and script paths) and returns the exit code. */
@@ -113,7 +163,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       'usage',
       `unknown command "${name}"; the commands are ${known}`,
     );
-    return reportError(error, json, io, helpText());
+    return reportError(error, json, io, undefined);
   }
 
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -128,9 +178,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       allowPositionals: true,
       strict: true,
     });
-    if (parsed.values.verbose === true) {
-      configureLogging({ level: 'debug' });
-    }
+    configureLogging({ level: cliLogLevel(parsed.values.verbose === true, io) });
 
     return await command.run({ values: parsed.values, positionals: parsed.positionals, json }, io);
   } catch (error) {
@@ -139,10 +187,10 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      const usage = new StagecraftError('usage', error.message);
-      return reportError(usage, json, io, commandHelp(command));
+      const usage = parseArgsUsageError(error as TypeError & { code: string }, command);
+      return reportError(usage, json, io, command);
     }
 
-    return reportError(error, json, io, commandHelp(command));
+    return reportError(error, json, io, command);
   }
 }

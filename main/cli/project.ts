@@ -12,6 +12,10 @@ import { stringOption } from './command.js';
 /** The file extension of Stagecraft project files. */
 export const PROJECT_EXTENSION = '.stagecraft';
 
+// The --project value as typed, by resolved path, so that hints repeat the user's own spelling
+// of the path, which works from the folder the command ran in.
+const givenProjectPaths = new Map<string, string>();
+
 /** Reads `--project`, resolved against the working folder, or raises a usage error. */
 export function projectPath(args: CommandArgs, io: CommandIo): string {
   const value = stringOption(args, 'project');
@@ -19,7 +23,10 @@ export function projectPath(args: CommandArgs, io: CommandIo): string {
     throw new StagecraftError('usage', 'missing --project FILE (a .stagecraft project file)');
   }
 
-  return resolve(io.cwd, value);
+  const path = resolve(io.cwd, value);
+  givenProjectPaths.set(path, value);
+
+  return path;
 }
 
 /**
@@ -31,7 +38,8 @@ export function openProject(path: string, options: { readOnly?: boolean } = {}):
   if (!existsSync(path)) {
     throw new StagecraftError(
       'project-not-found',
-      `project file ${path} does not exist; create it with \`stagecraft import FILE --project ${basename(path)}\``,
+      `project file ${path} does not exist; create it with \`stagecraft import FILE --project ` +
+        `${givenProjectPaths.get(path) ?? path}\``,
       { path },
     );
   }

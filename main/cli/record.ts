@@ -16,6 +16,7 @@ import type { DiscordLoginSettings } from '../http/discord-login.js';
 import { discordAuthorizeUrl, runDiscordLogin } from '../http/discord-login.js';
 import { HttpLayer } from '../http/layer.js';
 import { openInBrowser, startLoopback } from '../http/loopback.js';
+import { checkOutputFolder } from '../files/write-error.js';
 import { writeRecordingFile } from '../http/recording-file.js';
 import type { Command, CommandArgs, CommandIo } from './command.js';
 import { listOption, printJson, stringOption } from './command.js';
@@ -198,6 +199,10 @@ export const recordCommand: Command = {
     }
 
     const project = projectPath(args, io);
+    if (out !== undefined) {
+      // The login takes minutes of the user's time, so a folder that is missing stops it first.
+      checkOutputFolder(resolve(io.cwd, out), 'recording');
+    }
     const store = openProject(project, { readOnly: true });
     let source: ModelObject;
     try {

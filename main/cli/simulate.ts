@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { ERROR_CODES, StagecraftError } from '../../shared/errors.js';
+import { ERROR_CODES, isStagecraftError, StagecraftError } from '../../shared/errors.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { ModelObject } from '../../shared/model/object.js';
 import type { EvaluationRequest, EvaluationResult } from '../../shared/simulator/evaluation.js';
@@ -241,6 +241,8 @@ export const simulateCommand: Command = {
         ...(timeout === undefined ? {} : { policyTimeoutMs: timeout }),
         ...(args.values['no-cache'] === true ? { cache: null } : {}),
       });
+    } catch (error) {
+      throw sourceRun === undefined ? withPersonaHint(error) : error;
     } finally {
       await lazy?.close();
       await sourceRun?.close();
@@ -277,6 +279,23 @@ export const simulateCommand: Command = {
     return exit;
   },
 };
+
+/**
+ * Adds the command-line hint to `persona-not-found`: the personas that `stagecraft personas`
+ * lists are Discord accounts, which reply only to a login through a source.
+ */
+function withPersonaHint(error: unknown): unknown {
+  if (!isStagecraftError(error) || error.code !== 'persona-not-found') {
+    return error;
+  }
+
+  return new StagecraftError(
+    'persona-not-found',
+    `${error.message} The built-in Discord personas that \`stagecraft personas\` lists log in ` +
+      'through an OAuth source: use them with --source SLUG --persona NAME.',
+    error.data,
+  );
+}
 
 interface SaveContext {
   objects: ModelObject[];

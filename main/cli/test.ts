@@ -160,6 +160,12 @@ export const testCommand: Command = {
       io.stdout(
         `${count} scenario${count === 1 ? '' : 's'}: ${count - failed} passed, ${failed} failed.\n`,
       );
+      if (count === 0) {
+        io.stdout(
+          'The project has no saved scenarios. Save a run as one with `stagecraft simulate ' +
+            '--project P --flow SLUG ... --save-scenario NAME`.\n',
+        );
+      }
     }
 
     return exit;

@@ -31,12 +31,56 @@ function summarize(reports: FileReport[]): {
   };
 }
 
-function printReports(reports: FileReport[], io: CommandIo): void {
+/**
+ * Formats a read error like a problem, `file:line:column: error CODE: text`, with the path
+ * relative to the working folder and printed once. Read errors start with the absolute path,
+ * followed by the position for YAML errors.
+ */
+function formatReadError(error: ErrorPayload, file: string, cwd: string): string {
+  const shown = relative(cwd, file);
+  const located = error.message.startsWith(file)
+    ? /^:(\d+:\d+): /.exec(error.message.slice(file.length))
+    : null;
+  if (located === null) {
+    return error.message.startsWith(file)
+      ? `error ${error.code}: ${shown}${error.message.slice(file.length)}`
+      : `${shown}: error ${error.code}: ${error.message}`;
+  }
+
+  const text = error.message.slice(file.length + located[0].length);
+  return `${shown}:${located[1]}: error ${error.code}: ${text}`;
+}
+
+/** Describes what was checked: "in 2 files", or "in the project" for --project. */
+function scopeText(reports: FileReport[], project: boolean): string {
+  if (project) {
+    return 'in the project';
+  }
+
+  const count = reports.length;
+  return `in ${count} ${count === 1 ? 'file' : 'files'}`;
+}
+
+/** Builds the summary line. A file that could not be read counts as one error. */
+function summaryText(reports: FileReport[], project: boolean): string {
+  const { errors, warnings, unreadable } = summarize(reports);
+  const total = errors + unreadable;
+  const parts = [
+    `${total} error${total === 1 ? '' : 's'}`,
+    `${warnings} warning${warnings === 1 ? '' : 's'} ${scopeText(reports, project)}`,
+  ];
+  const notRead =
+    unreadable === 0
+      ? ''
+      : ` (${unreadable === 1 ? '1 file' : `${unreadable} files`} could not be read)`;
+
+  return `${parts.join(', ')}${notRead}.`;
+}
+
+function printReports(reports: FileReport[], project: boolean, io: CommandIo): void {
   for (const report of reports) {
     if (report.error !== undefined) {
-      io.stdout(
-        `${relative(io.cwd, report.file)}: error ${report.error.code}: ${report.error.message}\n`,
-      );
+      io.stdout(formatReadError(report.error, report.file, io.cwd) + '\n');
     }
     for (const problem of report.problems) {
       const file = problem.file === undefined ? undefined : relative(io.cwd, problem.file);
@@ -44,16 +88,28 @@ function printReports(reports: FileReport[], io: CommandIo): void {
     }
   }
 
-  const { errors, warnings, unreadable } = summarize(reports);
-  const parts = [
-    `${errors} error${errors === 1 ? '' : 's'}`,
-    `${warnings} warning${warnings === 1 ? '' : 's'}`,
-  ];
-  if (unreadable > 0) {
-    parts.push(`${unreadable} unreadable file${unreadable === 1 ? '' : 's'}`);
+  io.stdout(summaryText(reports, project) + '\n');
+}
+
+/**
+ * Builds the top-level `error` of a failed `--json` run: the first read error when a file could not be
+ * read, else `blueprint-invalid` with the summary.
+ */
+function failurePayload(reports: FileReport[], project: boolean): ErrorPayload {
+  const unreadable = reports.filter((report) => report.error !== undefined);
+  const first = unreadable[0]?.error;
+  if (first !== undefined) {
+    const others = unreadable.length - 1;
+    const message =
+      others === 0 ? first.message : `${first.message} (and ${others} more unreadable)`;
+    return { code: first.code, message, data: { ...first.data, unreadable: unreadable.length } };
   }
-  const count = reports.length;
-  io.stdout(`${parts.join(', ')} in ${count} ${count === 1 ? 'file' : 'files'}.\n`);
+
+  return {
+    code: 'blueprint-invalid',
+    message: `validation failed: ${summaryText(reports, project)}`,
+    data: { errors: summarize(reports).errors },
+  };
 }
 
 async function validateFiles(files: string[]): Promise<FileReport[]> {
@@ -93,8 +149,9 @@ export const validateCommand: Command = {
 
   async run(args, io) {
     let reports: FileReport[];
+    const project = stringOption(args, 'project') !== undefined;
 
-    if (stringOption(args, 'project') !== undefined) {
+    if (project) {
       if (args.positionals.length > 0) {
         throw new StagecraftError('usage', 'give either FILE... or --project P, not both');
       }
@@ -121,9 +178,10 @@ export const validateCommand: Command = {
           : 0;
 
     if (args.json) {
-      printJson(io, { ok: exit === 0, ...summary, files: reports });
+      const failure = exit === 0 ? {} : { error: failurePayload(reports, project) };
+      printJson(io, { ok: exit === 0, ...failure, ...summary, files: reports });
     } else {
-      printReports(reports, io);
+      printReports(reports, project, io);
     }
     return exit;
   },

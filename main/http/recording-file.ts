@@ -2,6 +2,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 import { StagecraftError } from '../../shared/errors.js';
+import { writeFailedError } from '../files/write-error.js';
 import type { Recording, RecordingExpectation } from '../../shared/http/recording.js';
 import { parseRecording, serializeRecording } from '../../shared/http/recording.js';
 
@@ -59,9 +60,6 @@ export function writeRecordingFile(path: string, recording: Recording): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StagecraftError('write-failed', `Cannot write recording ${path}: ${reason}.`, {
-      path,
-    });
+    throw writeFailedError(path, error, 'recording');
   }
 }

@@ -19,6 +19,33 @@ export function corruptError(path: string, detail: string): StagecraftError {
   );
 }
 
+/** The kind of a file that is not an SQLite database, judged from its name and first bytes. */
+export type ForeignFileKind = 'blueprint' | 'text' | 'binary';
+
+/**
+ * Builds `project-not-stagecraft` for a file that does not start with the SQLite header, so it
+ * was never a project. The fix depends on what the file looks like.
+ */
+export function notSqliteError(path: string, kind: ForeignFileKind): StagecraftError {
+  const looks = {
+    blueprint: 'it looks like a blueprint YAML file',
+    text: 'it is a text file',
+    binary: 'it does not start with the SQLite header',
+  }[kind];
+  const fix =
+    kind === 'blueprint'
+      ? `Import it into a project with \`stagecraft import ${path} --project P\`, then use ` +
+        `--project P.`
+      : 'Give --project a .stagecraft file, or create one with `stagecraft import FILE ' +
+        '--project P`.';
+
+  return new StagecraftError(
+    'project-not-stagecraft',
+    `${path} is not a Stagecraft project: ${looks}, not an SQLite database. ${fix}`,
+    { path, looksLike: kind },
+  );
+}
+
 /** Builds `project-corrupt` for one row that fails validation. */
 export function corruptRowError(
   path: string,

@@ -18,7 +18,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { StagecraftError } from '../../shared/errors.js';
-import { corruptError, newerSchemaError, readOnlyError, toProjectError } from './errors.js';
+import type { ForeignFileKind } from './errors.js';
+import {
+  corruptError,
+  newerSchemaError,
+  notSqliteError,
+  readOnlyError,
+  toProjectError,
+} from './errors.js';
 import {
   APPLICATION_ID,
   findMissingTables,
@@ -80,15 +87,36 @@ function checkHeader(path: string): void {
   if (header.length === 0) {
     throw corruptError(path, 'the file is empty (0 bytes)');
   }
+  // A project file always starts with the SQLite magic, so a file that starts otherwise was
+  // never a project: usually a blueprint or another document given to --project by mistake.
+  const magicLength = Math.min(header.length, SQLITE_MAGIC.length);
+  if (header.toString('latin1', 0, magicLength) !== SQLITE_MAGIC.slice(0, magicLength)) {
+    throw notSqliteError(path, guessFileKind(path, header));
+  }
   if (header.length < HEADER_SIZE) {
     throw corruptError(path, `the file is ${header.length} bytes, too short for an SQLite header`);
-  }
-  if (header.toString('latin1', 0, SQLITE_MAGIC.length) !== SQLITE_MAGIC) {
-    throw corruptError(path, 'file is not a database (the SQLite header is missing)');
   }
 
   checkApplicationId(path, header.readInt32BE(APPLICATION_ID_OFFSET));
   checkSchemaVersion(path, header.readUInt32BE(USER_VERSION_OFFSET));
+}
+
+// Blueprints are the files most often given to --project by mistake, so they get their own
+// advice. The header (at most 100 bytes) is enough to see the usual first keys.
+const BLUEPRINT_EXTENSION = /\.(ya?ml|akflow)$/i;
+const BLUEPRINT_KEY = /^(version|metadata|entries|context):/m;
+
+function guessFileKind(path: string, header: Buffer): ForeignFileKind {
+  const text = header.toString('utf8');
+  if (BLUEPRINT_EXTENSION.test(path) || BLUEPRINT_KEY.test(text)) {
+    return 'blueprint';
+  }
+
+  // Text files have no NUL bytes and decode without replacement characters, except possibly
+  // for a character cut off at the end of the header.
+  const printable = !header.includes(0) && !text.slice(0, -4).includes('\uFFFD');
+
+  return printable ? 'text' : 'binary';
 }
 
 function readHeader(path: string): Buffer {

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { dirname } from 'node:path';
 
 import { StagecraftError } from '../../shared/errors.js';
+import { writeFailedError } from '../files/write-error.js';
 import { createLogger } from '../log.js';
 
 const log = createLogger('services.files');
@@ -75,8 +76,7 @@ export function writeTextFile(path: string, text: string, mode = 0o644): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StagecraftError('write-failed', `Cannot write ${path}: ${reason}.`, { path });
+    throw writeFailedError(path, error);
   }
 }
 

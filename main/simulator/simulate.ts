@@ -12,6 +12,7 @@ import { mergeEntryData } from '../../shared/model/view.js';
 import type { SimSource } from '../../shared/simulator/evaluation.js';
 import type { Persona } from '../../shared/simulator/persona.js';
 import { DEFAULT_AUTHENTIK_VERSION, parseAuthentikVersion } from '../../shared/simulator/rules.js';
+import { joinSentences } from '../../shared/simulator/format.js';
 import type { SimulationOutcome, SimulationTrace } from '../../shared/simulator/trace.js';
 import { TRACE_VERSION } from '../../shared/simulator/trace.js';
 import { SimulationCache } from './cache.js';
@@ -112,7 +113,10 @@ function resolveActor(options: SimulationOptions, directory: SimulatedDirectory)
     const users = directory.listUsers().map((user) => user.username);
     throw new StagecraftError(
       'persona-not-found',
-      `no persona or user named "${options.actor}"; personas: ${personas.join(', ') || 'none'}; users: ${users.join(', ') || 'none'}`,
+      `no persona or user named "${options.actor}". Users come from the project's ` +
+        `authentik_core.user entries (${users.join(', ') || 'none'}) and personas from the ` +
+        `project (${personas.join(', ') || 'none'}). Add a user by importing a blueprint with ` +
+        `an authentik_core.user entry whose identifiers have username: ${options.actor}.`,
       { actor: options.actor, personas, users },
     );
   }
@@ -120,6 +124,11 @@ function resolveActor(options: SimulationOptions, directory: SimulatedDirectory)
   return options.password === undefined
     ? base
     : { ...base, passwordHash: hashPassword(options.password) };
+}
+
+/** Tells whether the run's actor name is one of the given personas, not a directory user. */
+function isPersonaName(options: SimulationOptions, name: string): boolean {
+  return (options.personas ?? []).some((persona) => persona.name === name);
 }
 
 function buildState(options: SimulationOptions, recorder: TraceRecorder): RunState {
@@ -244,7 +253,11 @@ export async function simulateFlow(options: SimulationOptions): Promise<Simulati
     actor:
       state.persona === null
         ? null
-        : { persona: state.persona.name, username: state.persona.user.username },
+        : {
+            persona: state.persona.name,
+            username: state.persona.user.username,
+            ...(isPersonaName(options, state.persona.name) ? {} : { directoryUser: true }),
+          },
     cacheEnabled: state.cache !== null,
     steps: recorder.steps,
     outcome,
@@ -461,7 +474,10 @@ function unanswered(
     const message = Object.values(response.responseErrors).flat().join(' ');
     state.recorder.setStatus(
       'rejected',
-      `${message} The stage shows its form again, and the run has no further answer for ${list}.`,
+      joinSentences(
+        message,
+        `The stage shows its form again, and the run has no further answer for ${list}.`,
+      ),
     );
     return {
       kind: 'rejected',
@@ -490,7 +506,7 @@ function finish(state: RunState, outcome: SimulationOutcome): void {
   const titles: Record<SimulationOutcome['kind'], string> = {
     completed: 'Flow completed',
     denied: 'Access denied',
-    rejected: 'ChallengeResponse rejected',
+    rejected: 'Answer rejected, form shown again',
     'input-required': 'Input required',
     error: 'Flow failed',
   };

@@ -57,7 +57,7 @@ export function readBlueprint(text: string, options: ReadOptions): BlueprintDocu
   });
   const builder = new TreeBuilder(options.file, source, lineCounter);
 
-  throwFirstParseError(doc, builder);
+  throwFirstParseError(doc, builder, text);
 
   const contents = doc.contents as YamlNode | null;
   if (isEmptyDocument(contents)) {
@@ -104,7 +104,7 @@ function takeHeaderComment(doc: Document, root: MapNode): string | undefined {
   return comment;
 }
 
-function throwFirstParseError(doc: Document, builder: TreeBuilder): void {
+function throwFirstParseError(doc: Document, builder: TreeBuilder, text: string): void {
   const error = doc.errors[0];
   if (!error) {
     return;
@@ -119,12 +119,17 @@ function throwFirstParseError(doc: Document, builder: TreeBuilder): void {
     );
   }
 
-  throw builder.errorAt(
-    'yaml-syntax',
-    offset,
-    `invalid YAML: ${error.message}. Fix the syntax at this place.`,
-    { yamlCode: error.code },
-  );
+  // An error at the very end of the text (an unclosed quote or bracket, a key without a value)
+  // usually means the file was cut off while copying or downloading, not mistyped.
+  const atEnd = text.slice(offset).trim() === '';
+  const fix = atEnd
+    ? 'The file ends here, so it may be cut off: compare it with the original or download it again.'
+    : 'Fix the syntax at this place.';
+
+  throw builder.errorAt('yaml-syntax', offset, `invalid YAML: ${error.message}. ${fix}`, {
+    yamlCode: error.code,
+    ...(atEnd ? { endOfFile: true } : {}),
+  });
 }
 
 function isEmptyDocument(contents: YamlNode | null): contents is null {

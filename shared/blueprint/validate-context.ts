@@ -30,6 +30,12 @@ export interface EntryInput {
   /** The `model` value as written, or undefined when the entry has none. */
   model?: Value;
   id?: Value;
+  /**
+   * The blueprint file a project object was imported from. authentik resolves `!KeyOf` within
+   * one file, so ids only clash with ids of the same file. Undefined for a document's entries
+   * and for objects created in Stagecraft.
+   */
+  idScope?: string;
   /** The `state` value as written; undefined means the default `present`. */
   state?: Value;
   /** Undefined when the entry has no `conditions`. */

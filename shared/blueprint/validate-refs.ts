@@ -103,12 +103,17 @@ export function checkReferences(entries: PreparedEntry[], problems: ProblemColle
   }
 }
 
-/** Maps each id to the entry that registers it; the first entry with an id wins. */
-function collectIds(
-  entries: PreparedEntry[],
-  problems: ProblemCollector,
-): Map<string, PreparedEntry> {
-  const ids = new Map<string, PreparedEntry>();
+/** Entries by id, per id scope (the source file of project objects, see `EntryInput`). */
+type IdIndex = Map<string | undefined, Map<string, PreparedEntry>>;
+
+/** Returns the ids visible from `entry`: those of entries in the same scope. */
+function idsInScope(ids: IdIndex, entry: EntryInput): Map<string, PreparedEntry> {
+  return ids.get(entry.idScope) ?? new Map<string, PreparedEntry>();
+}
+
+/** Maps each id to the entry that registers it; the first entry with an id in a scope wins. */
+function collectIds(entries: PreparedEntry[], problems: ProblemCollector): IdIndex {
+  const ids: IdIndex = new Map();
 
   for (const prepared of entries) {
     const id = prepared.entry.id;
@@ -116,9 +121,14 @@ function collectIds(
       continue;
     }
 
-    const first = ids.get(id);
+    let scoped = ids.get(prepared.entry.idScope);
+    if (scoped === undefined) {
+      scoped = new Map();
+      ids.set(prepared.entry.idScope, scoped);
+    }
+    const first = scoped.get(id);
     if (first === undefined) {
-      ids.set(id, prepared);
+      scoped.set(id, prepared);
       continue;
     }
 
@@ -142,12 +152,13 @@ function checkKeyOf(
   id: string,
   path: string,
   prepared: PreparedEntry,
-  ids: Map<string, PreparedEntry>,
+  ids: IdIndex,
   report: EntryReport,
 ): void {
-  const target = ids.get(id);
+  const visible = idsInScope(ids, prepared.entry);
+  const target = visible.get(id);
   if (target === undefined) {
-    const suggestion = closestName(id, ids.keys());
+    const suggestion = closestName(id, visible.keys());
     report(
       'keyof-unknown',
       `\`!KeyOf ${id}\`: no entry has \`id: ${id}\`, so ${keyOfFailure(id)}. Add the id to the ` +

@@ -152,6 +152,9 @@ function entryFromObject(object: ModelObject, position: number): EntryInput {
   if (object.id !== undefined) {
     entry.id = object.id;
   }
+  if (object.origin !== undefined) {
+    entry.idScope = object.origin.file;
+  }
   if (object.conditions.length > 0) {
     entry.conditions = object.conditions;
   }

@@ -30,6 +30,18 @@ const STATUS_MARK: Record<TraceStep['status'], string> = {
   completed: '✓',
 };
 
+/**
+ * Joins sentences with one space, ending each with a full stop unless it already ends in
+ * punctuation. authentik's messages ("Invalid password") have no full stop of their own.
+ */
+export function joinSentences(...sentences: string[]): string {
+  return sentences
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence !== '')
+    .map((sentence) => (/[.!?:]$/.test(sentence) ? sentence : `${sentence}.`))
+    .join(' ');
+}
+
 function formatEvaluation(evaluation: PolicyEvaluation): string[] {
   const binding = evaluation.binding;
   const verdict = evaluation.passing ? 'pass' : 'fail';
@@ -55,11 +67,11 @@ function formatEvaluation(evaluation: PolicyEvaluation): string[] {
   return lines;
 }
 
-function formatEngine(engine: EngineRun): string[] {
+function formatEngine(engine: EngineRun, repeats: string): string[] {
   const verdict = engine.passing ? 'pass' : 'fail';
   const what = engine.empty ? 'nothing bound' : `mode ${engine.mode}`;
   const lines = [
-    `    policies (${engine.purpose}) on ${engine.target.kind} ${engine.target.label}, user ${engine.user}, ${what}: ${verdict}`,
+    `    policies (${engine.purpose}) on ${engine.target.kind} ${engine.target.label}, user ${engine.user}, ${what}: ${verdict}${repeats}`,
   ];
 
   for (const evaluation of engine.policies) {
@@ -75,10 +87,54 @@ function formatEngine(engine: EngineRun): string[] {
   return lines;
 }
 
+/** Builds the key under which two engine runs print the same; timings may differ. */
+function engineKey(engine: EngineRun): string {
+  const policies = engine.policies.map((evaluation) => ({
+    binding: evaluation.binding,
+    passing: evaluation.passing,
+    error: evaluation.error,
+    messages: evaluation.messages,
+    warnings: evaluation.warnings,
+  }));
+
+  return JSON.stringify([
+    engine.purpose,
+    engine.target,
+    engine.user,
+    engine.mode,
+    engine.empty,
+    engine.passing,
+    engine.staticResult,
+    policies,
+  ]);
+}
+
+/**
+ * Collapses consecutive runs with the same result into one. authentik re-evaluates a stage
+ * binding's policies on every request to the stage, so a stage shown (GET) and submitted (POST)
+ * runs them twice with the same result.
+ */
+function groupRepeatedEngines(engines: EngineRun[]): { engine: EngineRun; count: number }[] {
+  const groups: { engine: EngineRun; count: number; key: string }[] = [];
+  for (const engine of engines) {
+    const key = engineKey(engine);
+    const last = groups.at(-1);
+    if (last?.key === key) {
+      last.count += 1;
+    } else {
+      groups.push({ engine, count: 1, key });
+    }
+  }
+
+  return groups;
+}
+
 function formatStep(step: TraceStep, options: FormatOptions): string[] {
   const requests = step.requests.length > 0 ? ` [${step.requests.join(', ')}]` : '';
+  // A title that already names the status ("Access denied", "Flow completed") needs no suffix.
+  const status = step.title.toLowerCase().includes(step.status) ? '' : ` — ${step.status}`;
   const lines = [
-    `${String(step.index + 1).padStart(2)}. ${STATUS_MARK[step.status]} ${step.title} — ${step.status}${requests}`,
+    `${String(step.index + 1).padStart(2)}. ${STATUS_MARK[step.status]} ${step.title}${status}${requests}`,
   ];
 
   if (step.why !== undefined) {
@@ -90,8 +146,11 @@ function formatStep(step: TraceStep, options: FormatOptions): string[] {
     lines.push(`    authentication ${auth.requirement}: ${met}; plan cache: ${step.plan.cache}`);
   }
   // An engine over nothing bound passes silently; only the flow's own is worth a line.
-  for (const engine of step.engines.filter((run) => !run.empty || run.purpose === 'flow')) {
-    lines.push(...formatEngine(engine));
+  const shown = step.engines.filter((run) => !run.empty || run.purpose === 'flow');
+  for (const { engine, count } of groupRepeatedEngines(shown)) {
+    const repeats =
+      count > 1 ? ` (ran ${count} times, once per request: ${step.requests.join(', ')})` : '';
+    lines.push(...formatEngine(engine, repeats));
   }
   for (const binding of step.plan?.bindings ?? []) {
     const marker = binding.reEvaluate ? ', policies re-evaluated before it runs' : '';
@@ -131,22 +190,30 @@ export function formatOutcome(outcome: SimulationOutcome): string {
       return `Denied at ${where}${message} (${outcome.why}).`;
     }
     case 'rejected':
-      return `Rejected at stage ${outcome.stage.name}: ${outcome.message} The form would be shown again.`;
+      return `Rejected at stage ${outcome.stage.name}: ${joinSentences(outcome.message, 'The form would be shown again.')}`;
     case 'input-required':
-      return `Stopped at stage ${outcome.stage.name}: ${outcome.message} Give it with --input ${outcome.inputs[0] ?? 'KEY'}=VALUE.`;
+      return `Stopped at stage ${outcome.stage.name}: ${joinSentences(outcome.message, `Give it with --input ${outcome.inputs[0] ?? 'KEY'}=VALUE.`)}`;
     case 'error':
       return `Error${outcome.stage === undefined ? '' : ` at stage ${outcome.stage.name}`}: ${outcome.message}`;
   }
 }
 
+function describeActor(trace: SimulationTrace): string {
+  const actor = trace.actor;
+  if (actor === null) {
+    return 'an anonymous visitor';
+  }
+  if (actor.directoryUser === true) {
+    return `${actor.username ?? ''} (directory user)`;
+  }
+
+  return `${actor.username ?? ''} (persona ${actor.persona ?? '-'})`;
+}
+
 /** Renders a trace as text: the steps, the effects, the findings and the outcome. */
 export function formatTrace(trace: SimulationTrace, options: FormatOptions = {}): string {
-  const actor =
-    trace.actor === null
-      ? 'an anonymous visitor'
-      : `${trace.actor.username ?? ''} (persona ${trace.actor.persona ?? '-'})`;
   const lines = [
-    `Simulating flow ${trace.flow.slug} (${trace.flow.designation}, authentication ${trace.flow.authentication}) as ${actor}, authentik ${trace.authentikVersion}${trace.cacheEnabled ? '' : ', cache off'}`,
+    `Simulating flow ${trace.flow.slug} (designation ${trace.flow.designation}, authentication requirement ${trace.flow.authentication}) as ${describeActor(trace)}, authentik ${trace.authentikVersion}${trace.cacheEnabled ? '' : ', cache off'}`,
     '',
   ];
 

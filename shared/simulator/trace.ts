@@ -352,8 +352,12 @@ export interface SimulationTrace {
   /** The authentik version simulated, e.g. `2025.12`. */
   authentikVersion: string;
   flow: { slug: string; name: string; designation: string; authentication: string };
-  /** The persona or directory user the run acted as; null for an anonymous visitor. */
-  actor: { persona: string | null; username: string | null } | null;
+  /**
+   * The persona or directory user the run acted as; null for an anonymous visitor.
+   * `directoryUser` is true when the name matched a user of the project and no persona, in
+   * which case `persona` repeats the username.
+   */
+  actor: { persona: string | null; username: string | null; directoryUser?: boolean } | null;
   /** Whether plan and policy-result caches were used. */
   cacheEnabled: boolean;
   steps: TraceStep[];

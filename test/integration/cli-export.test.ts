@@ -499,3 +499,34 @@ describe('export into a folder that cannot be written', () => {
     }
   });
 });
+
+describe('export into a missing folder', () => {
+  beforeEach(async () => {
+    await importCorpus('flow-default-source-authentication.yaml');
+  });
+
+  it('names the missing folder', async () => {
+    const result = await stagecraft(
+      'export',
+      '--project',
+      'demo.stagecraft',
+      '--out',
+      'gone/x.yaml',
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`the folder ${join(folder, 'gone')} does not exist`);
+  });
+
+  it('leaves the temporary name out', async () => {
+    const result = await stagecraft(
+      'export',
+      '--project',
+      'demo.stagecraft',
+      '--out',
+      'gone/x.yaml',
+    );
+
+    expect(result.stderr).not.toContain('.tmp');
+  });
+});

@@ -440,7 +440,6 @@ describe('import into a damaged project', () => {
   const damages: [string, (path: string) => void][] = [
     ['a truncated file', (path) => truncateSync(path, Math.floor(statSync(path).size / 3))],
     ['a damaged index page', damageIndexPage],
-    ['a file that is not SQLite', (path) => writeFileSync(path, 'version: 1\nentries: []\n')],
   ];
 
   for (const [name, damage] of damages) {
@@ -455,6 +454,17 @@ describe('import into a damaged project', () => {
       expect(hashFile(copy)).toBe(before);
     });
   }
+
+  it('rejects a blueprint as not a project', async () => {
+    const copy = await damagedCopy((path) => writeFileSync(path, 'version: 1\nentries: []\n'));
+    const before = hashFile(copy);
+    const { code, error } = await importInto(copy);
+
+    expect(code).toBe(6);
+    expect(error.code).toBe('project-not-stagecraft');
+    expect(error.message).toContain('looks like a blueprint YAML file');
+    expect(hashFile(copy)).toBe(before);
+  });
 
   it('rejects damaged row data', async () => {
     const copy = await damagedCopy(damageRowData);

@@ -1,7 +1,11 @@
 /**
  * Invalid command lines exit 2 and show how to call the command; `--help` and `--version` exit 0.
  */
+import { join } from 'node:path';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { ProjectStore } from '../../main/project/index.js';
 
 import type { CliResult } from '../support/cli.js';
 import { makeCliFolder, parseJsonOutput, runStagecraft } from '../support/cli.js';
@@ -31,7 +35,13 @@ describe('unknown command', () => {
     expect(result.stderr).toContain(
       'stagecraft: unknown command "simulat"; the commands are import, export, validate, info',
     );
-    expect(result.stderr).toContain(GENERAL_USAGE);
+    expect(result.stderr).toContain('Run `stagecraft --help` for the commands.');
+  });
+
+  it('leaves the general help out', async () => {
+    const result = await stagecraft('simulat');
+
+    expect(result.stderr).not.toContain(GENERAL_USAGE);
   });
 
   it('reports usage in JSON', async () => {
@@ -61,7 +71,7 @@ describe('missing --project', () => {
 
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('missing --project FILE');
-      expect(result.stderr).toContain(`Usage: stagecraft ${name} `);
+      expect(result.stderr).toContain(`Run \`stagecraft ${name} --help\` for the options.`);
     });
   }
 
@@ -70,7 +80,7 @@ describe('missing --project', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('name at least one blueprint file, or --project P');
-    expect(result.stderr).toContain('Usage: stagecraft validate ');
+    expect(result.stderr).toContain('Run `stagecraft validate --help` for the options.');
   });
 
   it('exits 2 for import without files', async () => {
@@ -82,19 +92,32 @@ describe('missing --project', () => {
 });
 
 describe('unknown option', () => {
-  it('exits 2 with the command usage', async () => {
-    const result = await stagecraft('export', '--project', 'demo.stagecraft', '--output', 'x');
+  it('exits 2 with a pointer to help', async () => {
+    const result = await stagecraft('info', '--project', 'demo.stagecraft', '--bogus');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--output'");
-    expect(result.stderr).toContain('Usage: stagecraft export ');
+    expect(result.stderr).toBe(
+      'stagecraft: unknown option --bogus; run `stagecraft info --help` for the options\n',
+    );
   });
 
   it('exits 2 for a missing option value', async () => {
     const result = await stagecraft('info', '--project');
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage: stagecraft info ');
+    expect(result.stderr).toContain('option --project needs a value (--project VALUE)');
+  });
+
+  it('rejects a value for a flag', async () => {
+    const result = await stagecraft('info', '--project', 'demo.stagecraft', '--json=yes');
+
+    expect(result.stderr).toContain('option --json takes no value');
+  });
+
+  it('leaves the command help out', async () => {
+    const result = await stagecraft('export', '--project', 'demo.stagecraft', '--output', 'x');
+
+    expect(result.stderr).not.toContain('Usage: stagecraft export ');
   });
 
   it('reports usage in JSON', async () => {
@@ -103,7 +126,7 @@ describe('unknown option', () => {
 
     expect(result.code).toBe(2);
     expect(error.code).toBe('usage');
-    expect(error.message).toContain("Unknown option '--frob'");
+    expect(error.message).toContain('unknown option --frob');
   });
 });
 
@@ -136,5 +159,22 @@ describe('help and version', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^stagecraft \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('hints', () => {
+  it('repeats the project path as given', async () => {
+    const result = await stagecraft('info', '--project', 'sub/missing.stagecraft');
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('stagecraft import FILE --project sub/missing.stagecraft');
+  });
+
+  it('tells how to save a first scenario', async () => {
+    ProjectStore.create(join(folder, 'empty.stagecraft'), { name: 'empty' }).close();
+    const result = await stagecraft('test', '--project', 'empty.stagecraft');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--save-scenario NAME');
   });
 });

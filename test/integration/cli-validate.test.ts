@@ -4,6 +4,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -177,8 +178,32 @@ describe('validate on unreadable files', () => {
     const result = await validateIn(folder, 'broken.yaml', 'good.yaml');
 
     expect(result.code).toBe(4);
-    expect(result.stdout).toMatch(/^broken\.yaml: error yaml-syntax: /);
-    expect(result.stdout).toContain('0 errors, 0 warnings, 1 unreadable file in 2 files.');
+    expect(result.stdout).toMatch(/^broken\.yaml:\d+:\d+: error yaml-syntax: invalid YAML/);
+    expect(result.stdout).toContain('1 error, 0 warnings in 2 files (1 file could not be read).');
+  });
+
+  it('prints the path once', async () => {
+    writeFiles();
+    const result = await validateIn(folder, 'broken.yaml');
+    const firstLine = result.stdout.split('\n')[0] ?? '';
+
+    expect(firstLine.split('broken.yaml')).toHaveLength(2);
+  });
+
+  it('hints at a cut-off file', async () => {
+    writeFiles();
+    const result = await validateIn(folder, 'broken.yaml');
+
+    expect(result.stdout).toContain('The file ends here, so it may be cut off');
+  });
+
+  it('adds the top-level error in JSON', async () => {
+    writeFiles();
+    const result = await validateIn(folder, 'broken.yaml', 'good.yaml', '--json');
+    const { error } = parseJsonOutput(result) as { error?: { code: string; message: string } };
+
+    expect(error?.code).toBe('yaml-syntax');
+    expect(error?.message).toContain('broken.yaml');
   });
 
   it('reports the read error in JSON', async () => {
@@ -219,7 +244,7 @@ describe('validate --project', () => {
     const result = await validateIn(folder, '--project', 'demo.stagecraft');
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/0 errors, \d+ warnings? in 1 file\.\n$/);
+    expect(result.stdout).toMatch(/0 errors, \d+ warnings? in the project\.\n$/);
   });
 
   it('exits 5 for a project with errors', async () => {
@@ -231,6 +256,31 @@ describe('validate --project', () => {
     expect(result.code).toBe(5);
     expect(report?.file).toBe(project());
     expect(report?.problems.map((problem) => problem.code)).toContain('pk-dangling');
+  });
+
+  it('adds blueprint-invalid as the JSON error', async () => {
+    await importCase('cases/06-exported-flow-hardcoded-pk/blueprint.yaml');
+    const result = await validateIn(folder, '--project', 'demo.stagecraft', '--json');
+    const { error } = parseJsonOutput(result) as { error?: { code: string; message: string } };
+
+    expect(error?.code).toBe('blueprint-invalid');
+    expect(error?.message).toMatch(/^validation failed: \d+ errors?, \d+ warnings? in the project/);
+  });
+
+  it('keeps ids local to each sample file', async () => {
+    const samples = ['sample-flows.yaml', 'discord-guild-gate.yaml'].map((name) =>
+      fileURLToPath(new URL(`../../assets/sample/${name}`, import.meta.url)),
+    );
+    const imported = await runStagecraft(['import', ...samples, '--project', project()], {
+      cwd: folder,
+    });
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = await validateIn(folder, '--project', 'demo.stagecraft', '--json');
+    const [report] = parseJsonOutput(result).files as FileReport[];
+    const codes = report?.problems.map((problem) => problem.code) ?? [];
+
+    expect(result.code).toBe(0);
+    expect(codes).not.toContain('id-duplicate');
   });
 
   it('rejects files and --project together', async () => {

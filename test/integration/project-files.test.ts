@@ -126,14 +126,35 @@ describe('opening damaged files', () => {
     expect(openError().code).toBe('project-corrupt');
   });
 
-  it('rejects garbage bytes', () => {
+  it('rejects garbage bytes as foreign', () => {
     writeFileSync(path, Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256)));
+    const error = openError();
 
-    expect(openError().code).toBe('project-corrupt');
+    expect(error.code).toBe('project-not-stagecraft');
+    expect(error.message).toContain('does not start with the SQLite header');
+  });
+
+  it('rejects a blueprint with the import hint', () => {
+    writeFileSync(path, 'version: 1\nentries: []\n');
+    const error = openError();
+
+    expect(error.code).toBe('project-not-stagecraft');
+    expect(error.message).toContain(`${path} is not a Stagecraft project`);
+    expect(error.message).toContain('looks like a blueprint YAML file');
+    expect(error.message).toContain(`stagecraft import ${path} --project P`);
+  });
+
+  it('rejects a text file as foreign', () => {
+    writeFileSync(path, '# Notes\n\nSome text.\n'.repeat(20));
+    const error = openError();
+
+    expect(error.code).toBe('project-not-stagecraft');
+    expect(error.message).toContain('it is a text file');
   });
 
   it('names the fix for a damaged file', () => {
-    writeFileSync(path, 'name: not a project\n'.repeat(20));
+    createProject(3);
+    truncateSync(path, 50);
 
     expect(openError().message).toContain('restore it from a backup or re-import your blueprints');
   });

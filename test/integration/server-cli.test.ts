@@ -3,6 +3,7 @@
  * in-process with captured output, real project files and a temporary app data folder.
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { textField } from '../../main/blueprints/references.js';
 import { ProjectStore } from '../../main/project/index.js';
 import { tag } from '../../shared/model/values.js';
 import type { Value } from '../../shared/model/values.js';
-import { makeCliFolder, parseJsonOutput, runStagecraft } from '../support/cli.js';
+import { makeCliFolder, parseJsonOutput, runStagecraft, spawnStagecraft } from '../support/cli.js';
 import { FakeAuthentik } from '../support/fake-authentik.js';
 import { SEED_BLUEPRINT } from '../support/server-fixtures.js';
 
@@ -71,6 +72,16 @@ function setFlowAttr(field: string, value: Value): void {
   } finally {
     store.close();
   }
+}
+
+/** Returns an http URL on 127.0.0.1 whose port was just released, so connecting is refused. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+
+  return `http://127.0.0.1:${port}`;
 }
 
 function posts(): string[] {
@@ -138,6 +149,27 @@ describe('server command', () => {
     } finally {
       await secure.close();
     }
+  });
+
+  it('closed port prints no library warning', async () => {
+    const url = await closedPortUrl();
+    // The spawned command inherits this process's environment, so set its token there.
+    const saved = process.env.STAGECRAFT_TOKEN;
+    process.env.STAGECRAFT_TOKEN = 'unused-token';
+    let result;
+    try {
+      result = spawnStagecraft(['server', 'test', '--server', url], { cwd: folder });
+    } finally {
+      if (saved === undefined) {
+        delete process.env.STAGECRAFT_TOKEN;
+      } else {
+        process.env.STAGECRAFT_TOKEN = saved;
+      }
+    }
+
+    expect(result.code).toBe(14);
+    expect(result.stderr).not.toContain('WARN');
+    expect(result.stderr).toMatch(/^stagecraft: /);
   });
 
   it('plain http to another host is rejected', async () => {

@@ -171,6 +171,76 @@ describe('default authentication flow', () => {
     );
   });
 
+  it('ends the rejection reason with a full stop', async () => {
+    const result = await cli(
+      'simulate',
+      AUTHENTICATION,
+      'users.yaml',
+      '--flow',
+      'default-authentication-flow',
+      '--user',
+      'akadmin',
+      '--password',
+      'pw',
+      '--input',
+      'password=wrong',
+    );
+
+    expect(result.stdout).toContain('why: Invalid password. The stage shows its form again');
+    expect(result.stdout).toContain('Invalid password. The form would be shown again.');
+  });
+
+  it('prints a re-evaluation once per step', async () => {
+    const result = await cli(
+      'simulate',
+      AUTHENTICATION,
+      'users.yaml',
+      '--flow',
+      'default-authentication-flow',
+      '--input',
+      'username=nobody',
+      '--input',
+      'password=x',
+    );
+    const step = result.stdout.split('\n 4. ')[0]?.split('\n 3. ')[1] ?? '';
+
+    expect(step.match(/policies \(re-evaluate\)/g)).toHaveLength(1);
+    expect(step).toContain('(ran 2 times, once per request: GET, POST)');
+  });
+
+  it('names the parts of the header', async () => {
+    const result = await cli(
+      'simulate',
+      AUTHENTICATION,
+      'users.yaml',
+      '--flow',
+      'default-authentication-flow',
+      '--user',
+      'akadmin',
+      '--password',
+      'pw',
+    );
+
+    expect(result.stdout).toMatch(
+      /^Simulating flow default-authentication-flow \(designation authentication, authentication requirement none\) as akadmin \(directory user\)/,
+    );
+  });
+
+  it('explains where users come from', async () => {
+    const result = await cli(
+      'simulate',
+      AUTHENTICATION,
+      '--flow',
+      'default-authentication-flow',
+      '--user',
+      'alice',
+    );
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("Users come from the project's authentik_core.user entries");
+    expect(result.stderr).toContain('use them with --source SLUG --persona NAME');
+  });
+
   it('denies after five wrong passwords', async () => {
     const wrong = ['a', 'b', 'c', 'd', 'e'].flatMap((value) => ['--input', `password=${value}`]);
     const result = await cli(

@@ -355,4 +355,32 @@ describe('validateObjects', () => {
 
     expect(only(validateObjects([bad]), 'field-choice').uid).toBe('f2');
   });
+
+  it('allows one id in two files', () => {
+    const first = { ...flow, id: 'login' };
+    const second = object(
+      'f3',
+      'authentik_flows.flow',
+      { slug: 'z' },
+      {
+        id: 'login',
+        attrs: { name: 'z', title: 'z', designation: 'authentication' },
+        origin: { file: 'other.yaml', line: 3, column: 5, index: 0 },
+      },
+    );
+
+    expect(withCode(validateObjects([first, second]), 'id-duplicate')).toEqual([]);
+  });
+
+  it('reports one id twice in a file', () => {
+    const first = { ...flow, id: 'login' };
+    const second = object(
+      'f3',
+      'authentik_flows.flow',
+      { slug: 'z' },
+      { id: 'login', attrs: { name: 'z', title: 'z', designation: 'authentication' } },
+    );
+
+    expect(only(validateObjects([first, second]), 'id-duplicate').uid).toBe('f3');
+  });
 });

@@ -37,7 +37,8 @@ function inbuilt(
   if (!matches) {
     const why =
       user.passwordHash === undefined && user.acceptAnyPassword !== true
-        ? ' (the user has no password set)'
+        ? ' (the user has no password set; give the simulated user one for the run with ' +
+          '`simulate --password`)'
         : '';
     notes.push(`${BACKEND_INBUILT}: wrong password for "${username}"${why}.`);
     return undefined;

@@ -2,32 +2,40 @@
  * `npm start`: runs the desktop app where an Electron binary is installed, otherwise (or with
  * `--web`) web mode: one Node process serving the app on 127.0.0.1 for a browser tab.
  *
- *   npm start -- [--web] [--port N] [--no-open]
+ *   npm start -- [--web] [--port N] [--no-open] [--project PATH]
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-import { isStagecraftError } from '../shared/errors.js';
-import { findElectronBinary } from './electron/binary.js';
+import { isStagecraftError, StagecraftError } from '../shared/errors.js';
+import { findElectronBinary, PROJECT_SWITCH } from './electron/binary.js';
 import { configureLogging, createLogger } from './log.js';
+import { defaultStartFolder } from './services/environment.js';
+import { resolveStartProject } from './services/startup.js';
 
 const log = createLogger('start');
 
-const USAGE = `Usage: npm start -- [--web] [--port N] [--no-open]
+const USAGE = `Usage: npm start -- [--web] [--port N] [--no-open] [--project PATH]
 
 Starts Stagecraft: the desktop app where Electron is installed, otherwise web mode.
 
 Options:
-  --web        run in web mode even where Electron is installed
-  --port N     web mode: listen on 127.0.0.1 port N (default: a free port)
-  --no-open    web mode: print the address but do not open a browser
-  --help       show this help
+  --web           run in web mode even where Electron is installed
+  --port N        web mode: listen on 127.0.0.1 port N (default: a free port)
+  --no-open       web mode: print the address but do not open a browser
+  --project PATH  open this .stagecraft project file (relative to the folder you start in);
+                  it must exist (default: the last project, or the sample on a first start)
+  --help          show this help
+
+The project menu of the toolbar opens, creates and switches projects while the app runs.
 `;
 
 interface StartOptions {
   web: boolean;
   port: number;
   open: boolean;
+  /** The --project value as given, resolved later against the start folder. */
+  project: string | undefined;
 }
 
 function parseOptions(argv: string[]): StartOptions | undefined {
@@ -37,6 +45,7 @@ function parseOptions(argv: string[]): StartOptions | undefined {
       web: { type: 'boolean', default: false },
       port: { type: 'string' },
       'no-open': { type: 'boolean', default: false },
+      project: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -52,7 +61,14 @@ function parseOptions(argv: string[]): StartOptions | undefined {
     );
   }
 
-  return { web: values.web, port, open: !values['no-open'] };
+  if (values.project === '') {
+    throw new StagecraftError(
+      'usage',
+      '--project needs the path of a .stagecraft project file, but is empty.',
+    );
+  }
+
+  return { web: values.web, port, open: !values['no-open'], project: values.project };
 }
 
 /** Opens `url` in the default browser; a failure is logged, since the address is printed. */
@@ -71,7 +87,7 @@ function openBrowser(url: string): void {
   child.unref();
 }
 
-async function startWebMode(options: StartOptions): Promise<void> {
+async function startWebMode(options: StartOptions, project: string | undefined): Promise<void> {
   // Imported here, not at the top, so that launching the desktop app does not load them. The
   // services and web server took 0.4 to 0.7 s to load compiled, on two cores under load.
   const { appRoot } = await import('./services/app-root.js');
@@ -87,7 +103,12 @@ async function startWebMode(options: StartOptions): Promise<void> {
     environment,
     hostOverrides === undefined ? {} : { simulator: { hostOverrides } },
   );
-  await openInitialProject(services, environment);
+  if (project === undefined) {
+    await openInitialProject(services, environment);
+  } else {
+    // Unlike the last project, a project named on the command line must open, or start fails.
+    await services.handlers.project.open({ path: project });
+  }
 
   const server = await startWebServer({
     services,
@@ -118,12 +139,13 @@ async function startWebMode(options: StartOptions): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-async function startElectron(binary: string): Promise<void> {
+async function startElectron(binary: string, project: string | undefined): Promise<void> {
   const { buildElectronMain } = await import('./electron/build.js');
   const main = buildElectronMain();
-  log.info('starting the desktop app', { binary, main });
+  log.info('starting the desktop app', { binary, main, project });
 
-  const child = spawn(binary, [main], { stdio: 'inherit' });
+  const args = project === undefined ? [main] : [main, PROJECT_SWITCH, project];
+  const child = spawn(binary, args, { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
@@ -138,16 +160,22 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Checked before either mode starts, so a wrong path fails fast with the fix.
+  const project =
+    options.project === undefined
+      ? undefined
+      : resolveStartProject(options.project, defaultStartFolder());
+
   const binary = options.web ? undefined : findElectronBinary();
   if (binary !== undefined) {
-    await startElectron(binary);
+    await startElectron(binary, project);
     return 0;
   }
 
   if (!options.web) {
     log.info('no Electron binary is installed; starting web mode');
   }
-  await startWebMode(options);
+  await startWebMode(options, project);
   return 0;
 }
 

@@ -7,6 +7,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
+/** The switch `npm start` gives the Electron main process with the project file to open. */
+export const PROJECT_SWITCH = '--stagecraft-project';
+
+/**
+ * Returns the project file after {@link PROJECT_SWITCH} in the main process's arguments, or
+ * undefined when it is absent.
+ */
+export function projectFromArguments(argv: readonly string[]): string | undefined {
+  const index = argv.indexOf(PROJECT_SWITCH);
+  const value = index === -1 ? undefined : argv[index + 1];
+
+  return value === undefined || value === '' ? undefined : value;
+}
+
 /** Returns the path of the Electron binary, or undefined when none is installed. */
 export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
   let packageFolder: string;

@@ -15,6 +15,7 @@ import { appRoot } from '../services/app-root.js';
 import { createAppEnvironment, dispatchCall } from '../services/index.js';
 import type { AppEnvironment } from '../services/index.js';
 import { defaultRendererFolder } from '../web/static.js';
+import { projectFromArguments } from './binary.js';
 import { PRELOAD_FILE } from './build.js';
 import { buildMenuTemplate } from './menu.js';
 import type { MenuActions } from './menu.js';
@@ -127,7 +128,10 @@ export async function startDesktopApp(environment?: AppEnvironment): Promise<Pro
   });
 
   refreshMenu();
-  await windows.create({ kind: 'initial' });
+  const project = projectFromArguments(process.argv);
+  await windows.create(
+    project === undefined ? { kind: 'initial' } : { kind: 'project', path: project },
+  );
   log.info('desktop app started', { dataFolder: env.home.folder });
   return windows;
 }

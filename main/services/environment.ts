@@ -25,6 +25,8 @@ export interface AppEnvironment {
   secrets: SecretStore;
   /** The blueprint imported into a new sample project. */
   sampleBlueprint: string;
+  /** The folder the app was started in, for project paths given without a folder. */
+  startFolder: string;
 }
 
 /** Options of {@link createAppEnvironment}. */
@@ -35,6 +37,18 @@ export interface AppEnvironmentOptions {
   /** Encryption for secrets at rest; without it secrets stay in memory. */
   cipher?: SecretCipher;
   sampleBlueprint?: string;
+  /** By default npm's `INIT_CWD` (the folder `npm start` ran in), else the working folder. */
+  startFolder?: string;
+}
+
+/**
+ * Returns the folder the user started the app in. `npm start` runs in the package folder and
+ * passes the user's folder as `INIT_CWD`.
+ */
+export function defaultStartFolder(): string {
+  const initial = process.env.INIT_CWD;
+
+  return initial !== undefined && initial !== '' ? initial : process.cwd();
 }
 
 /** Creates the shared state. Nothing is written until a service needs to. */
@@ -48,6 +62,7 @@ export function createAppEnvironment(options: AppEnvironmentOptions): AppEnviron
     exports: new ExportHistory(home.exportsFolder),
     secrets: new SecretStore(home.secretsFile, options.cipher),
     sampleBlueprint: options.sampleBlueprint ?? assetPath('sample', 'sample-flows.yaml'),
+    startFolder: options.startFolder ?? defaultStartFolder(),
   };
 }
 
@@ -58,5 +73,6 @@ export function describeApp(environment: AppEnvironment): AppInfo {
     version: appVersion(),
     dataFolder: environment.home.folder,
     platform: process.platform,
+    startFolder: environment.startFolder,
   };
 }

@@ -1,6 +1,6 @@
 /** The project service: opening, editing, undo and the recent list, for one window. */
 import { existsSync } from 'node:fs';
-import { basename, extname, isAbsolute } from 'node:path';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
 
 import type { ProjectService } from '../../shared/api/services.js';
 import { StagecraftError } from '../../shared/errors.js';
@@ -69,8 +69,10 @@ export function createProjectService(
   return {
     open: asyncMethod(({ path, create }) => {
       requireAbsolute(path, 'open');
+      // Folds `..` and repeated separators, so the recent list names each file once.
+      const file = resolve(path);
 
-      const store = create === true && !existsSync(path) ? createProject(path) : openStore(path);
+      const store = create === true && !existsSync(file) ? createProject(file) : openStore(file);
       return opened(store);
     }),
 

@@ -1,6 +1,11 @@
-/** The project of the first window: the sample on a first start, otherwise the last project. */
+/**
+ * The project of the first window: the one named on the command line, the sample on a first
+ * start, otherwise the last project.
+ */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
+import { StagecraftError } from '../../shared/errors.js';
 import { createLogger } from '../log.js';
 import type { AppEnvironment } from './environment.js';
 import type { WindowServices } from './index.js';
@@ -38,4 +43,24 @@ export async function openInitialProject(
       error,
     });
   }
+}
+
+/**
+ * Resolves the project named by `npm start -- --project PATH` against the start folder. Throws
+ * `project-not-found` with the fix when the file does not exist, because starting creates no
+ * project.
+ */
+export function resolveStartProject(path: string, startFolder: string): string {
+  const file = resolve(startFolder, path);
+  if (!existsSync(file)) {
+    throw new StagecraftError(
+      'project-not-found',
+      `--project ${path}: the project file ${file} does not exist, and starting creates none. ` +
+        'Check the path, or create the project with `stagecraft import FILE --project ' +
+        `${path}\` or with New project… in the app.`,
+      { path: file },
+    );
+  }
+
+  return file;
 }

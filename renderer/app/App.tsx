@@ -20,6 +20,7 @@ import { resolveTheme, useUi } from '../state/ui-store.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { followBackend, startApp } from './lifecycle.js';
 import { Notices } from './Notices.js';
+import { ProjectDialog } from './ProjectDialog.js';
 import { handleShortcut } from './shortcuts.js';
 import { Toolbar } from './Toolbar.js';
 
@@ -169,6 +170,8 @@ export function App() {
       {overlay === 'help' ? <HelpOverlay /> : null}
       {overlay === 'export' ? <ExportDialog /> : null}
       {overlay === 'server' ? <ServerDialog /> : null}
+      {overlay === 'project-open' ? <ProjectDialog purpose="open" /> : null}
+      {overlay === 'project-new' ? <ProjectDialog purpose="create" /> : null}
       <Notices />
     </div>
   );

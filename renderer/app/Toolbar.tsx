@@ -1,4 +1,7 @@
-/** The toolbar: project name, import, export, undo, redo, layout, search, theme and help. */
+/**
+ * The toolbar: project menu and name, import, export, undo, redo, layout, search, theme and
+ * help.
+ */
 import { useRef } from 'react';
 
 import { autoLayout } from '../canvas/actions.js';
@@ -8,6 +11,7 @@ import { reportError } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
 import type { ThemeChoice } from '../state/ui-store.js';
 import { useUi } from '../state/ui-store.js';
+import { ProjectMenu } from './ProjectMenu.js';
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = {
   system: 'light',
@@ -26,6 +30,7 @@ function saveState(readOnly: boolean, pending: number): string {
 /** Renders the toolbar. */
 export function Toolbar() {
   const name = useProject((state) => state.settings?.name ?? '');
+  const path = useProject((state) => state.path);
   const canUndo = useProject((state) => state.canUndo);
   const canRedo = useProject((state) => state.canRedo);
   const pending = useProject((state) => state.pending);
@@ -38,7 +43,8 @@ export function Toolbar() {
     <header className="toolbar" role="toolbar" aria-label="Project">
       <div className="toolbar-title">
         <strong>Stagecraft</strong>
-        <span className="project-name" title={useProject.getState().path}>
+        <ProjectMenu />
+        <span className="project-name" title={path} data-testid="project-name">
           {name}
         </span>
         <span className="save-state" aria-live="polite">

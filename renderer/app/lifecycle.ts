@@ -5,6 +5,7 @@
 import type { ProjectSnapshot, ServiceEvent } from '../../shared/api/services.js';
 import { deleteSelection } from '../canvas/actions.js';
 import { importFiles } from '../io/import.js';
+import { loadAppInfo } from '../state/app-info.js';
 import { client } from '../state/client.js';
 import { reportError, useNotices, withProgress } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
@@ -31,7 +32,7 @@ async function openStartProject(): Promise<ProjectSnapshot> {
 }
 
 /** Picks the flow to show: the stored one when it still exists, else the first. */
-function chooseFlow(): void {
+export function chooseFlow(): void {
   const { index } = useProject.getState();
   const ui = useUi.getState();
   const stored = ui.activeFlow;
@@ -45,6 +46,8 @@ function chooseFlow(): void {
 /** Opens the start project and shows it. */
 export async function startApp(): Promise<void> {
   useProject.setState({ status: 'loading' });
+  // The project shortcuts and menu need the mode; the project opens without waiting for it.
+  loadAppInfo().catch((error: unknown) => reportError('Read the app information', error));
   try {
     const snapshot = await openStartProject();
     useProject.getState().load(snapshot);

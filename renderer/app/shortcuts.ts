@@ -11,9 +11,11 @@ import {
   pasteClipboard,
   shiftSelection,
 } from '../canvas/actions.js';
+import { useAppInfo } from '../state/app-info.js';
 import { reportError } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
+import { startChoosingProject } from './project-actions.js';
 
 /** One shortcut: the keys as shown, a matcher, and what it does. */
 export interface Shortcut {
@@ -29,6 +31,14 @@ function primary(event: KeyboardEvent): boolean {
 
 function plain(event: KeyboardEvent, key: string): boolean {
   return !primary(event) && !event.altKey && event.key === key;
+}
+
+/**
+ * Returns true in web mode. The desktop app's File menu has Ctrl+N and Ctrl+O as accelerators
+ * and handles them in the main process, so the page must not act on them a second time.
+ */
+function inWebMode(): boolean {
+  return useAppInfo.getState().info?.mode === 'web';
 }
 
 function focusElement(selector: string): void {
@@ -162,6 +172,22 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Export',
     matches: (event) => primary(event) && event.key.toLowerCase() === 'e',
     run: () => useUi.getState().setOverlay('export'),
+  },
+  // NOTE: browsers reserve Ctrl+N for a new window in an ordinary tab, so the page may not
+  // receive it there. The project menu offers the same action.
+  {
+    keys: 'Ctrl+N',
+    description: 'New project (in a browser tab Chromium may keep Ctrl+N for a new window)',
+    matches: (event) =>
+      inWebMode() && primary(event) && !event.shiftKey && event.key.toLowerCase() === 'n',
+    run: () => startChoosingProject('create'),
+  },
+  {
+    keys: 'Ctrl+O',
+    description: 'Open a project',
+    matches: (event) =>
+      inWebMode() && primary(event) && !event.shiftKey && event.key.toLowerCase() === 'o',
+    run: () => startChoosingProject('open'),
   },
   {
     keys: 'Escape',

@@ -27,6 +27,35 @@ function Badge(props: {
   );
 }
 
+/** The most characters kept at the end of a cut title: enough for `-enrollment` or `-flow`. */
+const TITLE_TAIL_MAX = 14;
+
+/**
+ * Returns the head and tail of a title for {@link NodeTitle}. The tail is at most 40% of the
+ * title, so a long head still shows where the name starts.
+ */
+function splitTitle(title: string): { head: string; tail: string } {
+  const cut = title.length - Math.min(TITLE_TAIL_MAX, Math.floor(title.length * 0.4));
+
+  return { head: title.slice(0, cut), tail: title.slice(cut) };
+}
+
+/**
+ * A node title cut in the middle when it is too wide: the head ends in an ellipsis (CSS) and the
+ * tail always shows, because names of one family (`default-source-authentication`,
+ * `default-source-enrollment`) differ at the end. The whole title is the tooltip.
+ */
+function NodeTitle(props: { text: string }) {
+  const { head, tail } = splitTitle(props.text);
+
+  return (
+    <div className="node-title" title={props.text}>
+      <span className="node-title-head">{head}</span>
+      <span className="node-title-tail">{tail}</span>
+    </div>
+  );
+}
+
 function nodeClass(kind: string, selected: boolean, match: boolean | null, extra = ''): string {
   const classes = ['node', `node-${kind}`];
   if (selected) {
@@ -51,9 +80,7 @@ function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
     <div className={nodeClass('flow', selected, data.match)} data-uid={flow.uid}>
       <Handle type="target" position={Position.Left} id="policies" />
       <div className="node-kind">Flow · {flow.designation}</div>
-      <div className="node-title" title={flow.title}>
-        {flow.title}
-      </div>
+      <NodeTitle text={flow.title} />
       <div className="node-subtitle">{flow.slug}</div>
       <div className="badges">
         <Badge title="Policy engine mode: how the flow's policies combine">
@@ -79,9 +106,7 @@ function BindingNodeView({ data, selected }: NodeProps<CanvasNode>) {
         <span className="node-step">{binding.position}</span> order {binding.order || '?'} ·{' '}
         {binding.stageType}
       </div>
-      <div className="node-title" title={binding.stageTitle}>
-        {binding.stageTitle}
-      </div>
+      <NodeTitle text={binding.stageTitle} />
       <div className="badges">
         {binding.stageUses > 1 ? (
           <Badge tone="shared" title="This stage is bound in several places">
@@ -121,9 +146,7 @@ function PolicyNodeView({ data, selected }: NodeProps<CanvasNode>) {
       <div className="node-kind">
         {binding.subjectType} · order {binding.order || '?'}
       </div>
-      <div className="node-title" title={binding.subjectTitle}>
-        {binding.subjectTitle}
-      </div>
+      <NodeTitle text={binding.subjectTitle} />
       <div className="badges">
         {binding.negate ? (
           <Badge tone="warn" title="The result is inverted">
@@ -157,9 +180,7 @@ function LooseNodeView({ data, selected }: NodeProps<CanvasNode>) {
   return (
     <div className={nodeClass('loose', selected, data.match)} data-uid={loose.uid}>
       <div className="node-kind">{loose.typeTitle} · not bound here</div>
-      <div className="node-title" title={loose.title}>
-        {loose.title}
-      </div>
+      <NodeTitle text={loose.title} />
       <div className="badges">
         {loose.uses > 0 ? (
           <Badge tone="shared" title="Bound in other places">

@@ -2,12 +2,15 @@
  * The connection tab: edit a server profile (address, CA file, token variable), enter a token
  * for the secret store, and test the connection.
  */
-import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import type { SecretStatus } from '../../shared/api/services.js';
 import type { ServerIdentity, ServerProfileStatus } from '../../shared/server/types.js';
 import { DEFAULT_TOKEN_VARIABLE } from '../../shared/server/types.js';
 import { client } from '../state/client.js';
+import type { FieldProblems, ProfileField } from './profile-form.js';
+import { checkProfileForm, describeTokenStorage, fieldProblemOf } from './profile-form.js';
 import { errorText } from './server-ui.js';
 
 /** Properties of {@link ProfileForm}. */
@@ -18,11 +21,49 @@ export interface ProfileFormProps {
   onSaved(profiles: ServerProfileStatus[], selected: string | null): void;
 }
 
-const TOKEN_SOURCE_TEXT: Record<ServerProfileStatus['tokenSource'], string> = {
-  'secret-store': 'a token is stored for this profile',
-  environment: 'the token comes from the environment of the Stagecraft process',
-  none: 'no token yet',
-};
+const FIELD_ORDER: readonly ProfileField[] = ['name', 'url', 'caFile', 'tokenVariable', 'token'];
+
+/** One labelled input with its problem below it, linked for screen readers. */
+function Field(props: {
+  field: ProfileField;
+  label: string;
+  required?: boolean;
+  problem: string | undefined;
+  children: (attributes: {
+    id: string;
+    'aria-invalid': boolean;
+    'aria-describedby': string | undefined;
+    'aria-required': boolean;
+  }) => ReactNode;
+}) {
+  const id = `profile-${props.field}`;
+  const problemId = `${id}-problem`;
+
+  return (
+    <div className={props.problem === undefined ? 'server-field' : 'server-field field-invalid'}>
+      <label htmlFor={id}>
+        {props.label}
+        {props.required === true ? (
+          <span className="required-mark" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}
+      </label>
+      {props.children({
+        id,
+        'aria-invalid': props.problem !== undefined,
+        'aria-describedby': props.problem === undefined ? undefined : problemId,
+        'aria-required': props.required === true,
+      })}
+      {props.problem === undefined ? null : (
+        <p className="field-problem" id={problemId}>
+          {props.problem}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** Renders the profile form with the connection test. */
 export function ProfileForm(props: ProfileFormProps) {
@@ -36,6 +77,8 @@ export function ProfileForm(props: ProfileFormProps) {
   const [identity, setIdentity] = useState<ServerIdentity | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [problems, setProblems] = useState<FieldProblems>({});
+  const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     client()
@@ -56,8 +99,27 @@ export function ProfileForm(props: ProfileFormProps) {
     }
   };
 
-  const save = () =>
-    run('Saving', async () => {
+  const showProblems = (found: FieldProblems): void => {
+    setProblems(found);
+    const first = FIELD_ORDER.find((field) => found[field] !== undefined);
+    if (first !== undefined) {
+      requestAnimationFrame(() =>
+        form.current?.querySelector<HTMLElement>(`#profile-${first}`)?.focus(),
+      );
+    }
+  };
+
+  const save = async (): Promise<void> => {
+    const found = checkProfileForm({ name, url, caFile, tokenVariable, token });
+    showProblems(found);
+    if (Object.keys(found).length > 0) {
+      setFailure(null);
+      return;
+    }
+
+    setBusy('Saving');
+    setFailure(null);
+    try {
       const saved = await client().server.saveProfile({
         profile: {
           name: name.trim(),
@@ -69,7 +131,17 @@ export function ProfileForm(props: ProfileFormProps) {
       });
       setToken('');
       props.onSaved(saved, name.trim());
-    });
+    } catch (error) {
+      const fieldProblems = fieldProblemOf(error);
+      if (fieldProblems === undefined) {
+        setFailure(errorText(error));
+      } else {
+        showProblems(fieldProblems);
+      }
+    } finally {
+      setBusy(null);
+    }
+  };
 
   const remove = () =>
     run('Removing', async () => {
@@ -85,64 +157,81 @@ export function ProfileForm(props: ProfileFormProps) {
   const storageText =
     storage === null
       ? ''
-      : storage.persistent
-        ? 'The token is stored encrypted with the system key store.'
-        : 'The token is kept in memory only and is gone when Stagecraft stops.';
+      : describeTokenStorage(profile, storage.persistent, DEFAULT_TOKEN_VARIABLE);
 
   return (
     <form
+      ref={form}
+      noValidate
       className="server-form"
       onSubmit={(event) => {
         event.preventDefault();
         void save();
       }}
     >
-      <label>
-        Profile name
-        <input
-          value={name}
-          disabled={profile !== null}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </label>
-      <label>
-        Server address
-        <input
-          value={url}
-          onChange={(event) => setUrl(event.target.value)}
-          placeholder="https://auth.example.com"
-        />
-      </label>
-      <label>
-        CA file (optional)
-        <input
-          value={caFile}
-          onChange={(event) => setCaFile(event.target.value)}
-          placeholder="/path/to/ca.pem, for a private or self-signed certificate"
-        />
-      </label>
-      <label>
-        Token variable (optional)
-        <input
-          value={tokenVariable}
-          onChange={(event) => setTokenVariable(event.target.value)}
-          placeholder={DEFAULT_TOKEN_VARIABLE}
-        />
-      </label>
-      <label>
-        API token
-        <input
-          type="password"
-          autoComplete="off"
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
-          placeholder={
-            profile === null ? 'An API token of the server' : 'Leave empty to keep the current one'
-          }
-        />
-      </label>
-      <p className="hint">
-        {profile === null ? '' : `Token: ${TOKEN_SOURCE_TEXT[profile.tokenSource]}. `}
+      <p className="hint">Fields marked * are required.</p>
+      <Field field="name" label="Profile name" required problem={problems.name}>
+        {(attributes) => (
+          <input
+            {...attributes}
+            value={name}
+            disabled={profile !== null}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="production"
+          />
+        )}
+      </Field>
+      <Field field="url" label="Server address" required problem={problems.url}>
+        {(attributes) => (
+          <input
+            {...attributes}
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+            placeholder="https://auth.example.com"
+          />
+        )}
+      </Field>
+      <Field field="caFile" label="CA file (optional)" problem={problems.caFile}>
+        {(attributes) => (
+          <input
+            {...attributes}
+            value={caFile}
+            onChange={(event) => setCaFile(event.target.value)}
+            placeholder="/path/to/ca.pem, for a private or self-signed certificate"
+          />
+        )}
+      </Field>
+      <Field
+        field="tokenVariable"
+        label="Token variable (optional)"
+        problem={problems.tokenVariable}
+      >
+        {(attributes) => (
+          <input
+            {...attributes}
+            value={tokenVariable}
+            onChange={(event) => setTokenVariable(event.target.value)}
+            placeholder={DEFAULT_TOKEN_VARIABLE}
+          />
+        )}
+      </Field>
+      <Field field="token" label="API token" problem={problems.token}>
+        {(attributes) => (
+          <input
+            {...attributes}
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={(event) => setToken(event.target.value)}
+            placeholder={
+              profile === null
+                ? 'An API token of the server'
+                : 'Leave empty to keep the current one'
+            }
+          />
+        )}
+      </Field>
+      <p className="hint" data-testid="token-storage">
         {storageText}
       </p>
       <div className="server-actions">

@@ -11,7 +11,14 @@ import type { CopiedItem } from '../model/clipboard.js';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
 /** A dialog or overlay over the main screen. */
-export type Overlay = 'none' | 'help' | 'export' | 'server';
+export type Overlay =
+  | 'none'
+  | 'help'
+  | 'export'
+  | 'server'
+  /** The web-mode dialog that asks for the path of a project to open or create. */
+  | 'project-open'
+  | 'project-new';
 
 interface UiState {
   activeFlow: string | null;

@@ -148,6 +148,11 @@ export interface AppInfo {
   dataFolder: string;
   /** Node's `process.platform` of the backend, e.g. `linux`. */
   platform: string;
+  /**
+   * The folder the app was started in (npm's `INIT_CWD` under `npm start`). The project dialog
+   * of web mode resolves relative paths against it. Absent from older backends.
+   */
+  startFolder?: string;
 }
 
 /** The app itself: how it runs, and the native dialogs only the desktop app has. */
@@ -313,9 +318,16 @@ export interface PersonaOutcome {
   message: string;
   /** The stage the run ended at, when it ended at one. */
   stage: string | null;
+  /**
+   * The stage, or the title of the step, where the run ended: the last stage a completed run
+   * passed, or the step that denied or failed it. Null when the run failed before its first step.
+   */
+  endedAt?: string | null;
   why: string;
   /** Number of stages the run passed. */
   stagesPassed: number;
+  /** Number of the run's findings of each severity. */
+  findings?: { critical: number; warning: number; info: number };
   durationMs: number;
 }
 

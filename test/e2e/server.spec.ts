@@ -18,7 +18,9 @@ test('connect, pull, change, compare and push', async ({ app }) => {
     await dialog.getByLabel('Server address').fill(fake.url);
     await dialog.getByLabel('API token').fill(fake.token);
     await dialog.getByRole('button', { name: 'Save profile' }).click();
-    await expect(dialog.getByText('a token is stored for this profile')).toBeVisible();
+    await expect(dialog.getByTestId('token-storage')).toHaveText(
+      /^A token for this profile is held in memory until Stagecraft stops\./,
+    );
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expect(dialog.getByRole('status')).toContainText(
       'Connected: authentik 2025.12.1, token of akadmin (superuser).',
@@ -60,4 +62,29 @@ test('connect, pull, change, compare and push', async ({ app }) => {
   } finally {
     await fake.close();
   }
+});
+
+test('profile form checks its fields before saving', async ({ app }) => {
+  const { page } = app;
+  const dialog = page.getByRole('dialog', { name: 'authentik servers' });
+
+  await page.getByRole('button', { name: 'Server…' }).click();
+  await expect(dialog.getByTestId('token-storage')).toContainText('held in memory only');
+  await dialog.getByLabel('Server address').fill('http://auth.example.com');
+  await dialog.getByRole('button', { name: 'Save profile' }).click();
+
+  await expect(dialog.getByText('Enter a name for this profile, e.g. production.')).toBeVisible();
+  await expect(dialog.getByLabel('Profile name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel('Profile name')).toBeFocused();
+  await expect(
+    dialog.getByText(/Plain http:\/\/ would send the API token unencrypted/),
+  ).toBeVisible();
+  await expect(dialog.getByText(/invalid-argument|server\.saveProfile/)).toHaveCount(0);
+
+  // Fixing the fields saves the profile and clears the messages.
+  await dialog.getByLabel('Profile name').fill('lab');
+  await dialog.getByLabel('Server address').fill('https://auth.example.com');
+  await dialog.getByRole('button', { name: 'Save profile' }).click();
+  await expect(dialog.getByRole('combobox', { name: 'Server' })).toHaveValue('lab');
+  await expect(dialog.locator('.field-problem')).toHaveCount(0);
 });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { dispatchCall } from '../../main/services/index.js';
 import { resolveDataFolder } from '../../main/services/home.js';
-import { openInitialProject } from '../../main/services/startup.js';
+import { openInitialProject, resolveStartProject } from '../../main/services/startup.js';
 import { validateObjects } from '../../shared/blueprint/validate.js';
 import type { Change } from '../../shared/model/changes.js';
 import { flowObject } from '../support/project-fixtures.js';
@@ -25,6 +25,33 @@ afterEach(() => {
 function projectPath(name = 'demo.stagecraft'): string {
   return join(fixture.folder, name);
 }
+
+describe('start project', () => {
+  it('resolves a relative path against the start folder', async () => {
+    await fixture.services.handlers.project.open({ path: projectPath(), create: true });
+
+    expect(resolveStartProject('demo.stagecraft', fixture.folder)).toBe(projectPath());
+  });
+
+  it('rejects a missing file with the fix', () => {
+    const missing = projectPath('missing.stagecraft');
+
+    expect(() => resolveStartProject(missing, fixture.folder)).toThrow(
+      expect.objectContaining({ code: 'project-not-found' }),
+    );
+    expect(() => resolveStartProject(missing, fixture.folder)).toThrow(/starting creates none/);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('normalizes the opened path', async () => {
+    await fixture.services.handlers.project.open({ path: projectPath(), create: true });
+    const snapshot = await fixture.services.handlers.project.open({
+      path: `${fixture.folder}/sub/../demo.stagecraft`,
+    });
+
+    expect(snapshot.path).toBe(projectPath());
+  });
+});
 
 describe('project service', () => {
   it('creates and opens a project', async () => {

@@ -51,10 +51,10 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
  * Starts web mode; `home` reuses an app data folder (e.g. to start a second time). Each server
  * gets its own temporary cache folder (`STAGECRAFT_CACHE_DIR`), so no spec writes into the
  * user's cache. `stop()` removes it, and the home folder too unless it was given. `env` adds
- * environment variables of the server process.
+ * environment variables of the server process, and `args` command-line options of `npm start`.
  */
 export async function startWebMode(
-  options: { home?: string; env?: Record<string, string> } = {},
+  options: { home?: string; env?: Record<string, string>; args?: string[] } = {},
 ): Promise<WebMode> {
   requireRendererBuild();
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'stagecraft-e2e-')));
@@ -70,7 +70,16 @@ export async function startWebMode(
 
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'main/start.ts', '--web', '--no-open', '--port', '0'],
+    [
+      '--import',
+      'tsx',
+      'main/start.ts',
+      '--web',
+      '--no-open',
+      '--port',
+      '0',
+      ...(options.args ?? []),
+    ],
     {
       env: {
         ...process.env,

@@ -97,6 +97,7 @@ export async function testExpression(
 ): Promise<ExpressionTestResult> {
   const persona = setup.personas.find((candidate) => candidate.name === args.persona);
   const responsesTo = responsesFor(persona, recording);
+  // Why a policy test runs without a flow context: a clause without a final period.
   let note = '';
 
   if (args.kind === 'policy' && args.context === undefined && args.uid !== undefined) {
@@ -118,7 +119,7 @@ async function testInFlow(
   const placement = describePlacement(setup.objects, args.uid!);
   const site = placement.sites.find((candidate) => candidate.flowSlug !== undefined);
   if (site === undefined) {
-    return { note: 'The policy is bound to no flow, so it ran with an empty context.' };
+    return { note: 'The policy is bound to no flow' };
   }
 
   const viaSource = site.sources[0]?.slug;
@@ -141,7 +142,7 @@ async function testInFlow(
     return {
       note:
         `A run of flow ${site.flowSlug} as ${actor}${login} ended (${run.trace.outcome.kind}) ` +
-        'before it reached the policy, so it ran with an empty context.',
+        'before it reached the policy',
     };
   }
 
@@ -223,14 +224,20 @@ async function testAlone(
   };
   const result = await setup.evaluator.evaluate(request);
 
-  let source = args.context !== undefined ? 'The JSON context given.' : 'An empty context.';
-  if (mapping !== undefined) {
+  // `note` gives the reason a policy test found no flow context, and is set only when neither a
+  // JSON context nor mapping stand-ins were used, so it ends in "an empty context".
+  let source = 'An empty context.';
+  if (args.context !== undefined) {
+    source = 'The JSON context given.';
+  } else if (mapping !== undefined) {
     source = mapping.description;
+  } else if (note !== '') {
+    source = `${note}, so it ran with an empty context.`;
   }
 
   return {
     result,
-    contextSource: note === '' ? source : `${note} ${source}`,
+    contextSource: source,
     user: userLabel(user),
     context: maskMap(context),
   };

@@ -259,13 +259,47 @@ export function matchDetails(
   return details;
 }
 
+// The stage a run ended at: the outcome's stage, else the last stage a completed run passed,
+// else the title of the last step before the end (a source login that failed, a denied flow).
+function endedAt(trace: SimulationTrace): string | null {
+  const outcome = trace.outcome;
+  if ('stage' in outcome && outcome.stage !== undefined) {
+    return outcome.stage.name;
+  }
+
+  const steps = trace.steps.filter((step) => step.kind !== 'finish');
+  if (outcome.kind === 'completed') {
+    const lastStage = steps.findLast((step) => step.kind === 'stage' && step.stage !== undefined);
+    if (lastStage !== undefined) {
+      return lastStage.stage!.name;
+    }
+  }
+  const last = steps.at(-1);
+
+  return last === undefined ? null : (last.stage?.name ?? last.title);
+}
+
+function countFindings(trace: SimulationTrace): NonNullable<PersonaOutcome['findings']> {
+  const counts = { critical: 0, warning: 0, info: 0 };
+  for (const finding of trace.findings) {
+    counts[finding.severity] += 1;
+  }
+  return counts;
+}
+
 /** Summarizes a run for the persona table. */
 export function personaOutcome(persona: string, trace: SimulationTrace): PersonaOutcome {
   const outcome = trace.outcome;
   const stagesPassed = trace.steps.filter(
     (step) => step.kind === 'stage' && step.status === 'passed',
   ).length;
-  const base = { persona, stagesPassed, durationMs: trace.durationMs };
+  const base = {
+    persona,
+    stagesPassed,
+    endedAt: endedAt(trace),
+    findings: countFindings(trace),
+    durationMs: trace.durationMs,
+  };
 
   switch (outcome.kind) {
     case 'completed':
@@ -339,6 +373,7 @@ export async function runPersonaTable(
         outcome: 'failed',
         message: error.message,
         stage: null,
+        endedAt: null,
         why: error.code,
         stagesPassed: 0,
         durationMs: performance.now() - started,

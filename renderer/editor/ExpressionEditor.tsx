@@ -48,6 +48,21 @@ export function currentExpressionText(uid: string): string | undefined {
   return monaco.editor.getModel(modelUri(uid))?.getValue();
 }
 
+/** Moves the cursor of the open editor of `uid` to the start of `line` and shows that line. */
+export function revealExpressionLine(uid: string, line: number): void {
+  const uri = modelUri(uid).toString();
+  const editor = monaco.editor
+    .getEditors()
+    .find((candidate) => candidate.getModel()?.uri.toString() === uri);
+  if (editor === undefined) {
+    return;
+  }
+
+  editor.setPosition({ lineNumber: line, column: 1 });
+  editor.revealLineInCenter(line);
+  editor.focus();
+}
+
 function saveExpression(uid: string, text: string): void {
   const current = useProject.getState().objects.get(uid);
   if (current === undefined) {

@@ -8,11 +8,15 @@ import { useEffect } from 'react';
 import { EffectList, HttpList, ResultLine } from '../simulator/EvaluationView.js';
 import { JsonTree } from '../simulator/JsonTree.js';
 import { reportError } from '../state/notice-store.js';
+import { useProject } from '../state/project-store.js';
+import { readExpressionObject } from './expression-objects.js';
+import { revealExpressionLine } from './ExpressionEditor.js';
 import { useExpressionTest } from './test-store.js';
 
 /** Renders the test panel; `currentText` returns the editor's text at the moment of the run. */
 export function RunPanel(props: { uid: string; currentText: () => string }) {
   const test = useExpressionTest();
+  const name = useProject((state) => readExpressionObject(state.objects.get(props.uid))?.name);
 
   useEffect(() => {
     useExpressionTest
@@ -96,6 +100,8 @@ export function RunPanel(props: { uid: string; currentText: () => string }) {
             error={evaluation.error}
             timedOut={evaluation.timedOut}
             durationMs={evaluation.durationMs}
+            filename={name}
+            onLine={(line) => revealExpressionLine(props.uid, line)}
           />
           <p className="muted">
             As <code>{result.user}</code>. {result.contextSource}

@@ -10,6 +10,7 @@ import type {
   RawResult,
   SimEvent,
 } from '../../shared/simulator/evaluation.js';
+import { expressionLine, splitTraceback } from '../../shared/simulator/traceback-lines.js';
 
 function bodyText(body: string | null): string {
   if (body === null) {
@@ -170,6 +171,81 @@ export function EffectList(props: {
   );
 }
 
+function LineReference(props: {
+  wrappedLine: number;
+  expressionLine: number;
+  onLine: ((line: number) => void) | undefined;
+}) {
+  const own = `line ${props.expressionLine} of the expression`;
+  const reported = ` (line ${props.wrappedLine} as authentik reports it)`;
+  if (props.onLine === undefined) {
+    return (
+      <span className="traceback-line">
+        {own}
+        {reported}
+      </span>
+    );
+  }
+
+  const onLine = props.onLine;
+  return (
+    <span className="traceback-line">
+      <button
+        type="button"
+        className="link-button traceback-jump"
+        title="Show this line in the editor"
+        onClick={() => onLine(props.expressionLine)}
+      >
+        {own}
+      </button>
+      {reported}
+    </span>
+  );
+}
+
+/**
+ * Shows a traceback with the expression's own line numbers beside the ones authentik reports,
+ * which count the `def handler(...)` line the expression is wrapped in.
+ */
+export function Traceback(props: {
+  error: EvaluationError;
+  /** The file name the expression was compiled under: the policy or mapping name. */
+  filename?: string | undefined;
+  onLine?: ((line: number) => void) | undefined;
+}) {
+  const { error, filename } = props;
+  const text = error.traceback || `${error.type}: ${error.message}`;
+  const parts = filename === undefined ? [] : splitTraceback(text, filename);
+  const at = error.line === undefined ? undefined : expressionLine(error.line);
+
+  return (
+    <>
+      {at === undefined || error.line === undefined ? null : (
+        <p className="error-line" data-testid="error-line">
+          {error.type} at{' '}
+          <LineReference wrappedLine={error.line} expressionLine={at} onLine={props.onLine} />
+        </p>
+      )}
+      <pre className="error-trace" data-testid="error-trace">
+        {parts.length === 0
+          ? text
+          : parts.map((part, index) =>
+              part.kind === 'text' ? (
+                part.text
+              ) : (
+                <LineReference
+                  key={index}
+                  wrappedLine={part.wrappedLine}
+                  expressionLine={part.expressionLine}
+                  onLine={props.onLine}
+                />
+              ),
+            )}
+      </pre>
+    </>
+  );
+}
+
 /** Shows the result of an evaluation: pass or fail, the raw value and the error. */
 export function ResultLine(props: {
   passing: boolean;
@@ -177,6 +253,10 @@ export function ResultLine(props: {
   error?: EvaluationError | undefined;
   timedOut?: boolean | undefined;
   durationMs: number;
+  /** The policy or mapping name, so the traceback's lines of the expression can be told apart. */
+  filename?: string | undefined;
+  /** Called with a line of the expression when its number in the traceback is clicked. */
+  onLine?: ((line: number) => void) | undefined;
 }) {
   return (
     <div className="result-line">
@@ -195,9 +275,7 @@ export function ResultLine(props: {
       {props.timedOut === true ? <span className="warning-text">stopped: too slow</span> : null}
       <span className="muted">{props.durationMs.toFixed(1)} ms</span>
       {props.error === undefined ? null : (
-        <pre className="error-trace" data-testid="error-trace">
-          {props.error.traceback || `${props.error.type}: ${props.error.message}`}
-        </pre>
+        <Traceback error={props.error} filename={props.filename} onLine={props.onLine} />
       )}
     </div>
   );

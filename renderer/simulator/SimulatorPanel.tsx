@@ -13,6 +13,7 @@ import { ExpressionEditor } from '../editor/ExpressionEditor.js';
 import { expressionOfSelection } from '../editor/expression-objects.js';
 import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
+import { FindingsBanner } from './FindingsBanner.js';
 import { LiveSettings, LoginBanner, useLoginEvents } from './LiveLogin.js';
 import { PersonasView } from './PersonasView.js';
 import { PersonaTable } from './PersonaTable.js';
@@ -221,41 +222,66 @@ function StepList() {
   }
 
   const last = lastReachable(run.trace);
+  const findingSteps = new Set(run.trace.findings.map((finding) => finding.step));
+  const hasBindings = run.trace.steps.some((step) => step.stage?.bindingUid !== undefined);
   return (
-    <ol className="step-list" aria-label="Steps">
-      {run.trace.steps.map((step, index) => {
-        const binding = step.stage?.bindingUid;
-        return (
-          <li
-            key={index}
-            className={`step-item status-${step.status} ${index === cursor ? 'step-current' : ''} ${index > last ? 'step-unreachable' : ''}`}
-            aria-current={index === cursor ? 'step' : undefined}
-          >
-            {binding === undefined ? (
-              <span className="breakpoint-space" />
-            ) : (
+    <div className="step-column">
+      {hasBindings ? (
+        <p className="breakpoint-legend" data-testid="breakpoint-legend">
+          <span className="breakpoint breakpoint-sample" aria-hidden="true" /> breakpoint: click to
+          stop “Run to breakpoint” at that stage
+        </p>
+      ) : null}
+      <ol className="step-list" aria-label="Steps">
+        {run.trace.steps.map((step, index) => {
+          const binding = step.stage?.bindingUid;
+          const stageName = step.stage?.name ?? step.title;
+          const on = binding !== undefined && breakpoints.includes(binding);
+          return (
+            <li
+              key={index}
+              className={`step-item status-${step.status} ${index === cursor ? 'step-current' : ''} ${index > last ? 'step-unreachable' : ''}`}
+              aria-current={index === cursor ? 'step' : undefined}
+            >
+              {binding === undefined ? (
+                <span className="breakpoint-space" />
+              ) : (
+                <button
+                  type="button"
+                  className={`breakpoint ${on ? 'breakpoint-on' : ''}`}
+                  aria-pressed={on}
+                  aria-label={`Breakpoint on ${stageName}`}
+                  title={
+                    on
+                      ? `Breakpoint on ${stageName}: “Run to breakpoint” stops here. Click to remove.`
+                      : `Set a breakpoint on ${stageName}, so “Run to breakpoint” stops here.`
+                  }
+                  onClick={() => useSimulator.getState().toggleBreakpoint(binding)}
+                />
+              )}
               <button
                 type="button"
-                className={`breakpoint ${breakpoints.includes(binding) ? 'breakpoint-on' : ''}`}
-                aria-pressed={breakpoints.includes(binding)}
-                aria-label={`Breakpoint on ${step.stage?.name ?? step.title}`}
-                onClick={() => useSimulator.getState().toggleBreakpoint(binding)}
+                className="step-button"
+                disabled={index > last}
+                onClick={() => useSimulator.getState().go(index)}
               >
-                ●
+                <span className="step-status">{step.status}</span> {stageName}
+                {findingSteps.has(index) ? (
+                  <span
+                    className="step-finding"
+                    title="This step has findings"
+                    aria-label="has findings"
+                  >
+                    {' '}
+                    ⚠
+                  </span>
+                ) : null}
               </button>
-            )}
-            <button
-              type="button"
-              className="step-button"
-              disabled={index > last}
-              onClick={() => useSimulator.getState().go(index)}
-            >
-              <span className="step-status">{step.status}</span> {step.stage?.name ?? step.title}
-            </button>
-          </li>
-        );
-      })}
-    </ol>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
   );
 }
 
@@ -323,6 +349,7 @@ function StepperSection() {
         </p>
       )}
       <PersonaTable />
+      {run === null ? null : <FindingsBanner trace={run.trace} cursor={sim.cursor} />}
       {run === null ? (
         <p className="hint">Choose a flow and a persona, then Start.</p>
       ) : (

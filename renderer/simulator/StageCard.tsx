@@ -9,6 +9,8 @@ import { MASK } from '../../shared/simulator/mask.js';
 import type { SimulationTrace, TraceStep } from '../../shared/simulator/trace.js';
 import { mergeEntryData } from '../../shared/model/view.js';
 import { useProject } from '../state/project-store.js';
+import { FinishCard } from './FinishCard.js';
+import { SourceLoginView, TextWithUrls } from './SourceLoginView.js';
 import type { FormField, StageForm } from './stage-forms.js';
 import { stageForm } from './stage-forms.js';
 
@@ -130,7 +132,8 @@ function Control(props: {
   }
 }
 
-function flowTitle(slug: string): string {
+// Reads the flow's title (the heading authentik shows on its pages) and its name.
+function flowLabels(slug: string): { title: string; name: string } {
   const objects = useProject.getState().objects;
   for (const object of objects.values()) {
     if (object.model !== 'authentik_flows.flow') {
@@ -138,10 +141,13 @@ function flowTitle(slug: string): string {
     }
     const data = mergeEntryData(object);
     if (data.slug === slug) {
-      return typeof data.title === 'string' && data.title !== '' ? data.title : slug;
+      return {
+        title: typeof data.title === 'string' && data.title !== '' ? data.title : slug,
+        name: typeof data.name === 'string' && data.name !== '' ? data.name : slug,
+      };
     }
   }
-  return slug;
+  return { title: slug, name: slug };
 }
 
 function StageFormCard(props: {
@@ -229,84 +235,6 @@ function StageFormCard(props: {
   );
 }
 
-function FinishCard(props: { trace: SimulationTrace }) {
-  const outcome = props.trace.outcome;
-  switch (outcome.kind) {
-    case 'completed':
-      return (
-        <div className="stage-result stage-result-ok" data-testid="outcome">
-          <strong>Login complete.</strong>
-          <p>
-            The browser goes to <code>{outcome.redirect}</code>.
-          </p>
-          <p className="muted">{outcome.why}</p>
-        </div>
-      );
-    case 'denied':
-      return (
-        <div className="stage-result stage-result-denied" data-testid="outcome">
-          <strong>Request has been denied.</strong>
-          {outcome.message === '' ? null : <p data-testid="outcome-message">{outcome.message}</p>}
-          <p className="muted">{outcome.why}</p>
-        </div>
-      );
-    case 'rejected':
-      return (
-        <div className="stage-result stage-result-denied" data-testid="outcome">
-          <strong>The stage rejected the answer.</strong>
-          <p data-testid="outcome-message">{outcome.message}</p>
-        </div>
-      );
-    case 'input-required':
-      return (
-        <div className="stage-result" data-testid="outcome">
-          <strong>Waiting for an answer.</strong>
-          <p data-testid="outcome-message">{outcome.message}</p>
-        </div>
-      );
-    case 'error':
-      return (
-        <div className="stage-result stage-result-denied" data-testid="outcome">
-          <strong>The flow failed.</strong>
-          <p data-testid="outcome-message">{outcome.message}</p>
-        </div>
-      );
-  }
-}
-
-/** Details of a login through an OAuth source, as the trace reports them. */
-interface SourceLogin {
-  requestedScopes?: string[];
-  grantedScope?: string;
-  identifier?: string;
-  action?: string;
-  matchedUser?: string;
-  properties?: Record<string, unknown>;
-}
-
-function SourceLoginView(props: { login: SourceLogin }) {
-  const { login } = props;
-  return (
-    <dl className="source-login">
-      <dt>Requested scopes</dt>
-      <dd>{login.requestedScopes?.join(' ') ?? '—'}</dd>
-      <dt>Granted scopes</dt>
-      <dd>{login.grantedScope ?? '—'}</dd>
-      <dt>Identifier</dt>
-      <dd>{login.identifier ?? '—'}</dd>
-      <dt>Decision</dt>
-      <dd>
-        {login.action ?? '—'}
-        {login.matchedUser === undefined ? '' : ` (${login.matchedUser})`}
-      </dd>
-      <dt>Properties</dt>
-      <dd>
-        <code>{JSON.stringify(login.properties ?? {})}</code>
-      </dd>
-    </dl>
-  );
-}
-
 /** Renders a step as the user would see it. */
 export function StageCard(props: {
   trace: SimulationTrace;
@@ -319,6 +247,7 @@ export function StageCard(props: {
     return null;
   }
 
+  const flow = flowLabels(step.flow);
   let body;
   if (step.kind === 'finish') {
     body = <FinishCard trace={props.trace} />;
@@ -337,14 +266,14 @@ export function StageCard(props: {
       </div>
     );
   } else if (step.kind === 'source' || step.stage === undefined) {
-    const login = (props.trace as { source?: SourceLogin }).source;
+    const login = props.trace.source;
     body = (
       <div className="stage-result">
         <strong>{step.title}</strong>
         {step.kind === 'source' && login !== undefined ? <SourceLoginView login={login} /> : null}
         {step.notes.map((note, index) => (
           <p key={index} className="muted">
-            {note}
+            <TextWithUrls text={note} />
           </p>
         ))}
       </div>
@@ -360,13 +289,24 @@ export function StageCard(props: {
       data-testid="stage-card"
       data-status={step.status}
     >
-      <header className="stage-card-header">
-        <div className="stage-card-title">{flowTitle(step.flow)}</div>
-        <div className="stage-card-sub">
-          {step.stage?.name ?? step.title}
-          {step.component === undefined ? null : <code className="muted"> {step.component}</code>}
-        </div>
-      </header>
+      {step.kind === 'stage' && step.stage !== undefined ? (
+        <header className="stage-card-header">
+          <div className="stage-card-title">{flow.title}</div>
+          <div className="stage-card-sub">
+            {step.stage.name}
+            {step.component === undefined ? null : <code className="muted"> {step.component}</code>}
+          </div>
+        </header>
+      ) : (
+        // Plan, source and finish cards carry their own headline, so the header only names the
+        // flow. A flow's title is written for its stage pages ("Pick a username"), so the name
+        // is used instead.
+        <header className="stage-card-header stage-card-header-small">
+          <span className="stage-card-flow" data-testid="stage-card-flow">
+            Flow: {flow.name}
+          </span>
+        </header>
+      )}
       {step.messages.length === 0 ? null : (
         <ul className="stage-messages" data-testid="stage-messages">
           {step.messages.map((message, index) => (

@@ -74,6 +74,7 @@ function PolicyRow(props: {
         error={evaluation.error}
         timedOut={evaluation.timedOut}
         durationMs={evaluation.durationMs}
+        filename={evaluation.binding.label}
       />
       {evaluation.failureResultUsed ? (
         <p className="warning-text">
@@ -183,15 +184,25 @@ function Why(props: { step: TraceStep }) {
 function Effects(props: { run: SimulationRun; index: number }) {
   const effects = props.run.trace.effects;
   const details = detailsOf(props.run, props.index);
+  const stepEffects = details.flatMap((item) => item.effects);
+  const stepEvents = details.flatMap((item) => item.events);
+  const stepLogs = details.flatMap((item) => item.logs);
+  // EffectList leaves out message and event effects, which the events list already shows.
+  const listed = stepEffects.filter(
+    (effect) => effect.kind !== 'message' && effect.kind !== 'event',
+  );
+  const stepEmpty = listed.length + stepEvents.length + stepLogs.length === 0;
 
   return (
     <div className="effects">
       <h4>This step</h4>
-      <EffectList
-        effects={details.flatMap((item) => item.effects)}
-        events={details.flatMap((item) => item.events)}
-        logs={details.flatMap((item) => item.logs)}
-      />
+      {stepEmpty ? (
+        <p className="hint" data-testid="no-step-effects">
+          No effects in this step.
+        </p>
+      ) : (
+        <EffectList effects={stepEffects} events={stepEvents} logs={stepLogs} />
+      )}
       <h4>The whole run</h4>
       {effects.users.map((user, index) => (
         <p key={`user:${index}`}>

@@ -43,6 +43,8 @@ interface SimulatorState {
   error: string | null;
   breakpoints: string[];
   table: PersonaOutcome[] | null;
+  /** The flow and source (or '') the persona table ran. */
+  tableRequest: { flow: string; viaSource: string } | null;
   tableRunning: boolean;
   scenario: ScenarioSummary | null;
   configure(
@@ -139,6 +141,7 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
     error: null,
     breakpoints: [],
     table: null,
+    tableRequest: null,
     tableRunning: false,
     scenario: null,
 
@@ -289,20 +292,22 @@ export const useSimulator = create<SimulatorState>()((set, get) => {
 
     async runAll() {
       const state = get();
+      const tableRequest = { flow: state.flow, viaSource: state.viaSource };
       set({ tableRunning: true, error: null });
       try {
         const table = await client().simulator.runPersonas({
           flow: state.flow,
           ...(state.viaSource === '' ? {} : { viaSource: state.viaSource }),
         });
-        set({ table, tableRunning: false });
+        set({ table, tableRequest, tableRunning: false });
       } catch (error) {
         set({ tableRunning: false, error: messageOf(error) });
       }
     },
 
     async showPersona(name) {
-      set({ persona: name });
+      // A row opens the run the table made, even when the flow or source was changed since.
+      set({ persona: name, ...get().tableRequest });
       await get().start();
     },
 

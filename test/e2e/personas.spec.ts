@@ -175,7 +175,7 @@ test('personas are duplicated, edited and imported', async ({ app }) => {
   await expect(page.getByTestId('step-position')).toContainText('willow-edited');
   const card = page.getByTestId('stage-card');
   await expect(card).toContainText('Login through source discord');
-  await expect(card).toContainText('"username":"willow.edited"');
+  await expect(card).toContainText('username: willow.edited');
   await page.getByRole('button', { name: 'Run to breakpoint' }).click();
   await expect(page.getByTestId('outcome')).toContainText('Login complete.');
 });

@@ -41,7 +41,9 @@ test('two personas step through the sign-in flow', async ({ app }) => {
   await page.getByLabel('Persona').selectOption('Mallory');
   await page.getByRole('button', { name: 'Start' }).click();
   await page.getByRole('button', { name: 'Run to breakpoint' }).click();
-  await expect(page.getByTestId('outcome')).toContainText('The stage rejected the answer.');
+  await expect(page.getByTestId('outcome')).toContainText(
+    'Stage default-authentication-password rejected the answer.',
+  );
   await expect(page.getByTestId('outcome-message')).toHaveText('Invalid password');
 });
 

@@ -121,6 +121,31 @@ describe('simulator service', () => {
     ]);
   });
 
+  it('tabulates where each run ended', async () => {
+    const table = await services.simulator.runPersonas({
+      flow: 'default-authentication-flow',
+      personas: ['Alice', 'Mallory'],
+    });
+    const [alice, mallory] = table;
+
+    expect(alice?.endedAt).toEqual(expect.any(String));
+    expect(mallory?.endedAt).toBe(mallory?.stage);
+    expect(alice?.findings).toEqual({ critical: 0, warning: 0, info: 0 });
+  });
+
+  it('tests an unbound policy with an empty context', async () => {
+    const result = await services.simulator.testExpression({
+      expression: 'return True',
+      kind: 'policy',
+      name: 'x',
+      uid: 'no-binding-has-this-uid',
+    });
+
+    expect(result.contextSource).toBe(
+      'The policy is bound to no flow, so it ran with an empty context.',
+    );
+  });
+
   it('tests an edited policy where it is bound', async () => {
     const snapshot = (await services.project.current({}))!;
     const policy = objectNamed(snapshot.objects, 'sample-source-enrollment-username-missing');

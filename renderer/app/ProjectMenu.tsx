@@ -56,8 +56,21 @@ export function ProjectMenu() {
         setOpen(false);
       }
     };
+    // Escape also closes the menu when the focus left it, e.g. after the focused entry was
+    // forgotten and removed.
+    const closeOnEscape = (event: globalThis.KeyboardEvent): void => {
+      if (event.key === 'Escape' && menu.current?.contains(document.activeElement) !== true) {
+        event.preventDefault();
+        event.stopPropagation();
+        setOpen(false);
+      }
+    };
     document.addEventListener('pointerdown', closeOutside, true);
-    return () => document.removeEventListener('pointerdown', closeOutside, true);
+    document.addEventListener('keydown', closeOnEscape, true);
+    return () => {
+      document.removeEventListener('pointerdown', closeOutside, true);
+      document.removeEventListener('keydown', closeOnEscape, true);
+    };
   }, [open]);
 
   const close = (): void => {

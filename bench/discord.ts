@@ -9,7 +9,8 @@
  *    before the flows. The guide's policies get the `OAuthSource` import they lack, so they make
  *    their Discord calls. Prints the median, p10 and p90.
  * 2. 10,000 runs (`BENCH_RUNS` sets another count), cycling through the built-in personas, on a
- *    pool of 2 workers with several runs in flight. Prints the total time and the throughput.
+ *    pool of 3 workers (`BENCH_POOL`) with 12 runs in flight (`BENCH_IN_FLIGHT`). Prints the
+ *    total time and the throughput.
  *
  * Run with `npx tsx bench/discord.ts`; `npm run bench` runs it as the `discord` section.
  * Nothing is asserted.
@@ -39,9 +40,11 @@ const MEASURED_RUNS = 200;
 const SINGLE_TARGET_MS = 20;
 const MANY_RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
 const MANY_TARGET_S = 60;
-const POOL_SIZE = 2;
-// Runs in flight at once: enough to keep both workers busy while Node does its own part.
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
+// Three workers on two cores: a worker waits while the main thread answers its policies' HTTP
+// calls, so a third one keeps both cores busy (measured 180 runs/s against 167 with two).
+const POOL_SIZE = Number(process.env.BENCH_POOL ?? 3);
+// Runs in flight at once: enough to keep every worker busy while Node does its own part.
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 12);
 
 function print(line = ''): void {
   process.stdout.write(`${line}\n`);

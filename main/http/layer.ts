@@ -180,8 +180,9 @@ export class HttpLayer implements HttpSender {
   }
 
   private replay(request: HttpRequestData): HttpResponseData {
-    const redacted = this.redactor.redactRequest(request);
-    const exchange = this.index?.take(redacted);
+    // Recordings hold redacted requests, so only a recording needs the request redacted.
+    const exchange =
+      this.index === undefined ? undefined : this.index.take(this.redactor.redactRequest(request));
     if (exchange !== undefined) {
       const response = cloneJson(exchange.response);
       const bucket = bucketFromHeaders(response.headers);
@@ -197,6 +198,7 @@ export class HttpLayer implements HttpSender {
         : this.limiter.apply(answer.rateLimit, answer.response);
     }
 
+    const redacted = this.redactor.redactRequest(request);
     throw new StagecraftError(
       'http-no-match',
       noMatchMessage(

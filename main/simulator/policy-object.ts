@@ -23,8 +23,25 @@ function plainField(value: Value): JsonValue | undefined {
   return undefined;
 }
 
+// Maps by index and uid. A run's index and its objects do not change while the run lasts, and
+// every policy of a binding gets the same target, so each map is built once per run.
+const built = new WeakMap<ProjectIndex, Map<string, JsonMap | undefined>>();
+
 /** Returns the object with this uid as a `$model` map, or undefined when the project lacks it. */
-export function policyObject(index: ProjectIndex, uid: string, depth = 0): JsonMap | undefined {
+export function policyObject(index: ProjectIndex, uid: string): JsonMap | undefined {
+  let maps = built.get(index);
+  if (maps === undefined) {
+    maps = new Map();
+    built.set(index, maps);
+  }
+  if (!maps.has(uid)) {
+    maps.set(uid, buildPolicyObject(index, uid, 0));
+  }
+
+  return maps.get(uid);
+}
+
+function buildPolicyObject(index: ProjectIndex, uid: string, depth: number): JsonMap | undefined {
   const object = index.get(uid);
   if (object === undefined) {
     return undefined;
@@ -36,7 +53,8 @@ export function policyObject(index: ProjectIndex, uid: string, depth = 0): JsonM
       continue;
     }
     if (isRef(value)) {
-      const target = depth < MAX_DEPTH ? policyObject(index, value.$ref, depth + 1) : undefined;
+      const target =
+        depth < MAX_DEPTH ? buildPolicyObject(index, value.$ref, depth + 1) : undefined;
       if (target !== undefined) {
         map[key] = target;
       }

@@ -34,7 +34,11 @@ class Field:
         if callable(self.default):
             return self.default()
 
-        return copy.deepcopy(self.default)
+        # Only containers need a copy; sharing an immutable default is safe and much faster.
+        if isinstance(self.default, (dict, list, set)):
+            return copy.deepcopy(self.default)
+
+        return self.default
 
     def from_row(self, value):
         """Convert a row value into the Python value an instance holds."""

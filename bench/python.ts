@@ -3,7 +3,7 @@
  * cache folder, warm evaluation latency against native CPython running the same wrapped
  * expression, and the resident memory of a two-worker pool.
  *
- * Run with `npx tsx bench/python.ts`. Needs `python3` on PATH for the native comparison. Prints
+ * Run with `npx tsx bench/python.ts`; `npm run bench` runs it as the `python` section. Needs `python3` on PATH for the native comparison. Prints
  * measured numbers only; nothing is asserted. Under tsx the workers load their TypeScript
  * through tsx's loader, which a compiled build does not need. Snapshot files go to a temporary
  * folder that is removed at the end, never to the user's cache folder.
@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createPythonPool, type PythonPool } from '../main/python/pool.js';
@@ -146,7 +146,8 @@ async function measureThroughput(pool: PythonPool): Promise<number> {
   return THROUGHPUT_RUNS / ((performance.now() - started) / 1000);
 }
 
-async function main(): Promise<void> {
+/** Runs the benchmark and prints the numbers. */
+export async function run(): Promise<void> {
   console.log(
     `Python evaluator benchmark: Node ${process.version}, ${cpus().length} CPUs ` +
       `(${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()[0]?.toFixed(2)} at start`,
@@ -215,4 +216,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Run directly with `npx tsx bench/python.ts`; bench/run.ts imports the module instead.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await run();
+}

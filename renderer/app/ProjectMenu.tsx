@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RecentProject } from '../../shared/api/services.js';
 import { reportError } from '../state/notice-store.js';
 import { useProject } from '../state/project-store.js';
+import { focusMenuItem, handleMenuKey } from './menu-keys.js';
 import {
   forgetRecentProject,
   listRecentProjects,
@@ -17,17 +18,6 @@ import {
   startChoosingProject,
 } from './project-actions.js';
 import './project.css';
-
-function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]:not(:disabled)') ?? [])];
-}
-
-function focusItem(menu: HTMLElement | null, index: number): void {
-  const items = menuItems(menu);
-  if (items.length > 0) {
-    items[((index % items.length) + items.length) % items.length]?.focus();
-  }
-}
 
 /** Renders the menu button and, while open, the menu. */
 export function ProjectMenu() {
@@ -45,7 +35,7 @@ export function ProjectMenu() {
     listRecentProjects()
       .then(setRecent)
       .catch((error: unknown) => reportError('List the recent projects', error));
-    focusItem(menu.current, 0);
+    focusMenuItem(menu.current, 0);
 
     const closeOutside = (event: PointerEvent): void => {
       const target = event.target;
@@ -90,31 +80,13 @@ export function ProjectMenu() {
       .then((projects) => {
         setRecent(projects);
         // Keep the focus in the menu, since the forgotten entry and its button are gone.
-        requestAnimationFrame(() => focusItem(menu.current, 0));
+        requestAnimationFrame(() => focusMenuItem(menu.current, 0));
       })
       .catch((error: unknown) => reportError('Forget the recent project', error));
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    const items = menuItems(menu.current);
-    const current = items.indexOf(document.activeElement as HTMLElement);
-    const moves: Record<string, number> = {
-      ArrowDown: current + 1,
-      ArrowUp: current - 1,
-      Home: 0,
-      End: items.length - 1,
-    };
-    const target = moves[event.key];
-
-    if (target !== undefined) {
-      event.preventDefault();
-      focusItem(menu.current, target);
-    } else if (event.key === 'Escape' || event.key === 'Tab') {
-      // Stop here so the window's Escape shortcut does not clear the canvas selection too.
-      event.preventDefault();
-      event.stopPropagation();
-      close();
-    }
+    handleMenuKey(event, menu.current, close);
   };
 
   return (

@@ -6,6 +6,8 @@
 import type { KeyboardEvent } from 'react';
 import { useEffect, useRef } from 'react';
 
+import { focusMenuItem, handleMenuKey } from '../app/menu-keys.js';
+
 /** One entry of the menu. */
 export interface FlowMenuItem {
   label: string;
@@ -20,16 +22,6 @@ export interface FlowMenuAnchor {
   returnFocus: HTMLElement | null;
 }
 
-function focusItem(menu: HTMLElement | null, index: number): void {
-  const items = [...(menu?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-  if (items.length === 0) {
-    return;
-  }
-
-  const wrapped = ((index % items.length) + items.length) % items.length;
-  items[wrapped]?.focus();
-}
-
 /** Renders the menu at its anchor; `onClose` runs on Escape, a pick or a click elsewhere. */
 export function FlowMenu(props: {
   label: string;
@@ -41,7 +33,7 @@ export function FlowMenu(props: {
   const menu = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
-    focusItem(menu.current, 0);
+    focusMenuItem(menu.current, 0);
 
     const closeOutside = (event: PointerEvent): void => {
       if (!(event.target instanceof Node) || menu.current?.contains(event.target) !== true) {
@@ -58,25 +50,7 @@ export function FlowMenu(props: {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>): void => {
-    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const current = items.indexOf(document.activeElement as HTMLElement);
-    const moves: Record<string, number> = {
-      ArrowDown: current + 1,
-      ArrowUp: current - 1,
-      Home: 0,
-      End: items.length - 1,
-    };
-    const target = moves[event.key];
-
-    if (target !== undefined) {
-      event.preventDefault();
-      focusItem(menu.current, target);
-    } else if (event.key === 'Escape' || event.key === 'Tab') {
-      // Stop here so the window's Escape shortcut does not clear the canvas selection too.
-      event.preventDefault();
-      event.stopPropagation();
-      close();
-    }
+    handleMenuKey(event, menu.current, close);
   };
 
   return (

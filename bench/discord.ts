@@ -40,7 +40,7 @@ const MEASURED_RUNS = 200;
 const SINGLE_TARGET_MS = 20;
 const MANY_RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
 const MANY_TARGET_S = 60;
-// Three workers on two cores: a worker waits while the main thread answers its policies' HTTP
+// Three workers on two cores: a worker waits while the main thread responds to its policies' HTTP
 // calls, so a third one keeps both cores busy (measured 180 runs/s against 167 with two).
 const POOL_SIZE = Number(process.env.BENCH_POOL ?? 3);
 // Runs in flight at once: enough to keep every worker busy while Node does its own part.

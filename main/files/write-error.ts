@@ -1,7 +1,7 @@
 /**
  * Messages for files that cannot be written. Atomic writes go through a temporary file next to
- * the target, so Node's own message names that temporary file; these name the target and tell
- * the user what to change instead.
+ * the target, so Node's own message names that temporary file. These messages name the target
+ * and the fix instead.
  */
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -277,7 +277,7 @@ function mappingStandIns(
         ? `The project has no ${providerModel}, so \`provider\` is not defined.`
         : `\`provider\` is ${found.name} of the project.`;
     const provider = found?.value;
-    // NOTE: scope mappings also get `token` on the server (the access token); the run has no
+    // NOTE: scope mappings also get `token` (the access token) on the server. The run has no
     // token to stand in for it, so a scope mapping that reads `token` raises NameError here.
     return {
       variables: provider === undefined ? {} : { provider },

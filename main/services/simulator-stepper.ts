@@ -36,7 +36,7 @@ interface KeptRun {
   trace: SimulationTrace;
   details: EvaluationDetails[];
   checkpoints: RunCheckpoint[];
-  /** The run's answers at its end, unmasked; undefined when the run ended before any stage. */
+  /** The run's inputs at its end, unmasked. Undefined when the run ended before any stage. */
   inputs: RunInputs | undefined;
   live: LiveLogin | undefined;
   recording: StoredRecordSummary | undefined;
@@ -232,8 +232,8 @@ export class SteppedRuns {
 }
 
 /**
- * Returns the answers that replace the remaining ones when `answers` are submitted at `step`
- * and the run resumes from `checkpoint` at or before it: for each key, the unmasked values the
+ * Returns the inputs that replace the remaining ones when values are submitted at `step` and the
+ * run resumes from `checkpoint` at or before it. For each key these are the unmasked values the
  * run took between the checkpoint and the step (an earlier attempt at the same form), then the
  * new value.
  */

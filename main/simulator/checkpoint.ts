@@ -32,7 +32,7 @@ export interface RunCheckpoint {
   sourceHttp?: RunState['sourceHttp'];
 }
 
-/** The answers by input key that replace the remaining ones when a run resumes, in order. */
+/** Submitted values by input key, in order, that replace the remaining ones when a run resumes. */
 export type ResumeAnswers = Record<string, readonly string[]>;
 
 /** Copies the state of `state` before a GET request to the executor of `flowUid`. */
@@ -55,8 +55,8 @@ export function takeCheckpoint(state: RunState, flowUid: string, requests: numbe
 /**
  * Puts the state of `checkpoint` into `state`, a state freshly built for the resumed run. The
  * project index, the expression policies and the evaluator stay those of `state`, so edits to
- * the project since the checkpoint apply from here on. With `answers`, the explicit answers the
- * run had not used yet are dropped and each answered key gets only the given values, as when a
+ * the project since the checkpoint apply from here on. With `answers`, the explicit inputs the
+ * run had not used yet are dropped and each submitted key gets only the given values, as when a
  * form is submitted again in the browser.
  */
 export function restoreCheckpoint(

@@ -37,7 +37,7 @@ export class RunInputs {
   private readonly persona: Map<string, string[]>;
   private readonly defaults: Map<string, string[]>;
   // Every value taken so far by key, in order and unmasked, so a resumed run can be repeated
-  // from the start with the same answers.
+  // from the start with the same inputs.
   private readonly taken = new Map<string, string[]>();
 
   constructor(
@@ -76,7 +76,7 @@ export class RunInputs {
     return { value, use: { key, value: isSecretKey(key) ? MASK : value, source: found.source } };
   }
 
-  /** Returns an independent copy, with the same remaining answers and taken values. */
+  /** Returns an independent copy, with the same remaining and taken values. */
   clone(): RunInputs {
     const copy = new RunInputs();
     for (const [target, source] of [
@@ -94,8 +94,8 @@ export class RunInputs {
   }
 
   /**
-   * Makes `values` the only remaining answers for `key`. The key then counts as given
-   * explicitly, so the persona's answers and the defaults no longer apply to it.
+   * Makes `values` the only remaining values for `key`. The key then counts as given
+   * explicitly, so the persona's values and the defaults no longer apply to it.
    */
   replaceRemaining(key: string, values: readonly string[]): void {
     this.explicit.set(key, [...values]);

@@ -73,11 +73,11 @@ export interface SimulationOptions {
   policyTimeoutMs?: number;
   /** Limit of browser requests before the run counts as looping. Default 200. */
   maxRequests?: number;
-  /** Receives the run's checkpoints and its answers; needs `cache: null`. */
+  /** Receives the run's checkpoints and its inputs. Needs `cache: null`. */
   observer?: RunObserver;
   /**
-   * Goes on from a checkpoint of an earlier run of the same flow, request and actor, instead of
-   * starting over; `answers` replace the remaining explicit inputs. Needs `cache: null`.
+   * Continues from a checkpoint of an earlier run of the same flow, request and actor instead of
+   * starting over. `answers` replace the remaining explicit inputs. Needs `cache: null`.
    */
   resumeFrom?: { checkpoint: RunCheckpoint; answers?: ResumeAnswers };
 }
@@ -86,7 +86,7 @@ export interface SimulationOptions {
 export interface RunObserver {
   /** Called before each GET request of the browser to the flow executor. */
   checkpoint?(checkpoint: RunCheckpoint): void;
-  /** Called when the run ends, with its answers (unmasked). */
+  /** Called when the run ends, with its inputs (unmasked). */
   finished?(inputs: RunInputs): void;
 }
 

@@ -22,8 +22,8 @@ import type { TraceRecorder } from './recorder.js';
 /** Settings of one evaluation that cannot travel inside the request itself. */
 export interface EvaluateOptions {
   /**
-   * Where the `requests` calls of an evaluation with `http.mode: 'layer'` go, while Python waits
-   * for each response. Only evaluators with {@link ExpressionEvaluator.bridgesHttp} use it.
+   * The destination of the `requests` calls of an evaluation with `http.mode: 'layer'`, while
+   * Python waits for each response. Only evaluators with {@link ExpressionEvaluator.bridgesHttp} use it.
    */
   http?: HttpSender;
 }
@@ -33,8 +33,8 @@ export interface ExpressionEvaluator {
   evaluate(request: EvaluationRequest, options?: EvaluateOptions): Promise<EvaluationResult>;
   /**
    * True when `evaluate` sends the `requests` calls of `layer`-mode evaluations to
-   * `options.http` as they happen. Without it, a caller answers them by running the evaluation
-   * again with the responses (see `oauth/policy-http.ts`).
+   * `options.http` as they happen. Without it, a caller supplies the responses by running the
+   * evaluation again with them (see `oauth/policy-http.ts`).
    */
   readonly bridgesHttp?: boolean;
 }

@@ -1,7 +1,7 @@
 /**
  * Opening and creating projects from the toolbar's project menu and its shortcuts. The desktop
- * app asks for the file in its native dialogs; web mode has none, so it shows the in-page
- * project dialog instead.
+ * app picks the file in its native dialogs. Web mode has none, so it shows the in-page project
+ * dialog instead.
  */
 import type { ProjectSnapshot, RecentProject } from '../../shared/api/services.js';
 import { useWorkbench } from '../editor/workbench-store.js';
@@ -12,7 +12,7 @@ import { useProject } from '../state/project-store.js';
 import { useUi } from '../state/ui-store.js';
 import { chooseFlow } from './lifecycle.js';
 
-/** What the user wants to do with a project file. */
+/** The purpose of a project file choice: open an existing file or create a new one. */
 export type ProjectPurpose = 'open' | 'create';
 
 /** Shows a snapshot the backend just opened: its first flow, fitted, with nothing selected. */

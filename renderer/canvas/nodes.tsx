@@ -27,7 +27,7 @@ function Badge(props: {
   );
 }
 
-/** The most characters kept at the end of a cut title: enough for `-enrollment` or `-flow`. */
+/** Maximum characters kept at the end of a cut title: enough for `-enrollment` or `-flow`. */
 const TITLE_TAIL_MAX = 14;
 
 /**
@@ -41,8 +41,8 @@ function splitTitle(title: string): { head: string; tail: string } {
 }
 
 /**
- * A node title cut in the middle when it is too wide: the head ends in an ellipsis (CSS) and the
- * tail always shows, because names of one family (`default-source-authentication`,
+ * Renders a node title cut in the middle when it is too wide. The head ends in an ellipsis (CSS)
+ * and the tail always shows, because names of one family (`default-source-authentication`,
  * `default-source-enrollment`) differ at the end. The whole title is the tooltip.
  */
 function NodeTitle(props: { text: string }) {

@@ -23,7 +23,7 @@ export interface ProfileFormProps {
 
 const FIELD_ORDER: readonly ProfileField[] = ['name', 'url', 'caFile', 'tokenVariable', 'token'];
 
-/** One labelled input with its problem below it, linked for screen readers. */
+/** Renders one labelled input with its problem below it, linked for screen readers. */
 function Field(props: {
   field: ProfileField;
   label: string;

@@ -253,7 +253,7 @@ export function ResultLine(props: {
   error?: EvaluationError | undefined;
   timedOut?: boolean | undefined;
   durationMs: number;
-  /** The policy or mapping name, so the traceback's lines of the expression can be told apart. */
+  /** The policy or mapping name, so the traceback's lines of the expression can be distinguished. */
   filename?: string | undefined;
   /** Called with a line of the expression when its number in the traceback is clicked. */
   onLine?: ((line: number) => void) | undefined;

@@ -1,6 +1,6 @@
 /**
  * The last card of a run: the page the user ends on. Its headline is the outcome (complete,
- * denied, rejected, waiting, failed), said once, followed by the message and where it happened.
+ * denied, rejected, waiting, failed), shown once, followed by the message and where it happened.
  */
 import type { SimulationTrace } from '../../shared/simulator/trace.js';
 

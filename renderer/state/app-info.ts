@@ -26,7 +26,7 @@ export function loadAppInfo(): Promise<AppInfo> {
       return info;
     })
     .catch((error: unknown) => {
-      // A later call asks again instead of keeping the failure.
+      // A later call requests it again instead of keeping the failure.
       loading = undefined;
       throw error;
     });

@@ -16,7 +16,7 @@ export type Overlay =
   | 'help'
   | 'export'
   | 'server'
-  /** The web-mode dialog that asks for the path of a project to open or create. */
+  /** The web-mode dialog that requests the path of a project to open or create. */
   | 'project-open'
   | 'project-new';
 

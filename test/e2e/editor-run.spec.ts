@@ -34,7 +34,7 @@ test('context chips stay inside the editor', async ({ app }) => {
   const { page, server } = app;
   await page.setViewportSize({ width: 1000, height: 800 });
   await openDiscordSample(page, server);
-  // Bound in a source flow, the policy sees many context keys.
+  // Bound in a source flow, the policy gets many context keys.
   await openExpression(page, 'discord-guild-membership');
 
   const list = page.getByRole('list', { name: 'Bindings' });

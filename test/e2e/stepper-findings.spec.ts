@@ -40,7 +40,7 @@ test('failed source login shows its findings', async ({ app }) => {
     '<YOUR GUILD ID>',
   );
 
-  // The error card says the failure once, under a small header naming the flow.
+  // The error card states the failure once, under a small header naming the flow.
   await page.getByRole('button', { name: 'Run to breakpoint' }).click();
   await expect(page.getByTestId('outcome')).toContainText('The flow failed.');
   await expect(card.getByText(/flow failed/i)).toHaveCount(1);
@@ -54,7 +54,7 @@ test('failed source login shows its findings', async ({ app }) => {
   await mapping.getByRole('button', { name: /Found in step 1/ }).click();
   await expect(page.getByTestId('step-position')).toContainText('Step 1 of 2');
 
-  // Empty parts say so.
+  // Empty parts are labelled as empty.
   await page.getByRole('tab', { name: 'Effects' }).click();
   await expect(page.getByTestId('no-step-effects')).toHaveText('No effects in this step.');
 });

@@ -125,7 +125,7 @@ describe('resumed stepper runs', () => {
   it('reuses a persona password when a later form is submitted', async () => {
     const objects = objectsFromYaml(GATED_FLOW);
     const runs = new SteppedRuns();
-    // Alice's one password answers the first password stage; the second one waits.
+    // Alice's one password fills the first password stage; the second one waits.
     const first = await runs.start(setupOf(objects, textEvaluator()), {
       flow: 'login',
       persona: 'Alice',
